@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The character device /dev/cse: one instance per open file, and the ioctl
+ * dispatcher. Ioctls are looked up by number in a table; the table entry says
+ * whether the handshake must have happened first, so that rule is enforced in
+ * exactly one place.
+ */
+#include <linux/compat.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+
+#include "cse.h"
+#include "../uapi/linux/cse.h"
+
+/*
+ * The device is meant to be opened by unprivileged processes: everything an
+ * instance may send or receive is checked against what its opener could do
+ * with ordinary sockets (see Documentation/). Sites that want to restrict it
+ * further load the module with dev_mode=0660 and give the device a group
+ * with a udev rule.
+ */
+static ushort dev_mode = 0666;
+module_param(dev_mode, ushort, 0444);
+MODULE_PARM_DESC(dev_mode, "File mode of /dev/cse (default 0666)");
+
+struct cse_ioctl_desc {
+	unsigned int cmd;
+	bool needs_hello;
+	long (*fn)(struct cse_inst *inst, void __user *uarg);
+};
+
+static const struct cse_ioctl_desc cse_ioctls[] = {
+	[_IOC_NR(CSE_IOC_HELLO)] = { CSE_IOC_HELLO, false, cse_ioctl_hello },
+	[_IOC_NR(CSE_IOC_GET_INFO)] = { CSE_IOC_GET_INFO, true,
+					cse_ioctl_get_info },
+};
+
+static int cse_dev_open(struct inode *inode, struct file *file)
+{
+	struct cse_inst *inst;
+
+	inst = cse_inst_create();
+	if (IS_ERR(inst))
+		return PTR_ERR(inst);
+	file->private_data = inst;
+	return 0;
+}
+
+static int cse_dev_release(struct inode *inode, struct file *file)
+{
+	cse_inst_destroy(file->private_data);
+	return 0;
+}
+
+static long cse_dev_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	struct cse_inst *inst = file->private_data;
+	const struct cse_ioctl_desc *desc;
+	unsigned int nr = _IOC_NR(cmd);
+
+	if (_IOC_TYPE(cmd) != CSE_IOC_MAGIC || nr >= ARRAY_SIZE(cse_ioctls) ||
+	    !cse_ioctls[nr].fn)
+		return -ENOTTY;
+	desc = &cse_ioctls[nr];
+	/* A known number with another size or direction: a malformed call. */
+	if (cmd != desc->cmd)
+		return -EINVAL;
+	/* Pairs with the release in cse_ioctl_hello(). */
+	if (desc->needs_hello && !smp_load_acquire(&inst->ready))
+		return -EBADFD;
+	return desc->fn(inst, (void __user *)arg);
+}
+
+static const struct file_operations cse_dev_fops = {
+	.owner = THIS_MODULE,
+	.open = cse_dev_open,
+	.release = cse_dev_release,
+	.unlocked_ioctl = cse_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice cse_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = CSE_DEVICE_NAME,
+	.fops = &cse_dev_fops,
+};
+
+int cse_dev_init(void)
+{
+	cse_miscdev.mode = dev_mode & 0777;
+	return misc_register(&cse_miscdev);
+}
+
+void cse_dev_uninit(void)
+{
+	misc_deregister(&cse_miscdev);
+}

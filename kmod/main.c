@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cse.ko: the kernel half of cse, user-mode critical system elements. This
+ * file is only the init/exit ladder; each concern lives in its own file.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+
+#include "cse.h"
+#include "../uapi/linux/cse.h"
+
+static int __init cse_init(void)
+{
+	int err;
+
+	err = cse_dev_init();
+	if (err)
+		return err;
+
+	pr_info("ABI %u.%u loaded\n", CSE_ABI_MAJOR, CSE_ABI_MINOR);
+	return 0;
+}
+
+/*
+ * The module cannot be removed while any instance exists: each open file of
+ * /dev/cse holds a reference on it (fops.owner), so rmmod fails with EBUSY
+ * until the last one is closed.
+ */
+static void __exit cse_exit(void)
+{
+	cse_dev_uninit();
+	cse_inst_uninit();
+}
+
+module_init(cse_init);
+module_exit(cse_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("cse: frame rings and events for user-mode TCP/IP stacks");
+MODULE_AUTHOR("The cse developers");

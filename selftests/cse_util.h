@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the cse.ko selftests. */
+#ifndef CSE_SELFTEST_UTIL_H
+#define CSE_SELFTEST_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/cse.h>
+
+#define CSE_DEV "/dev/" CSE_DEVICE_NAME
+
+static inline int cse_open(void)
+{
+	return open(CSE_DEV, O_RDWR | O_CLOEXEC);
+}
+
+static inline void cse_hello_req(struct cse_hello *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->major = CSE_ABI_MAJOR;
+	h->minor = CSE_ABI_MINOR;
+}
+
+/* Open and handshake; returns the fd or -errno. */
+static inline int cse_open_ready(struct cse_hello *reply)
+{
+	struct cse_hello h;
+	int fd, err;
+
+	fd = cse_open();
+	if (fd < 0)
+		return -errno;
+	cse_hello_req(&h);
+	if (ioctl(fd, CSE_IOC_HELLO, &h)) {
+		err = errno;
+		close(fd);
+		return -err;
+	}
+	if (reply)
+		*reply = h;
+	return fd;
+}
+
+/* ioctl() returning -errno, so ASSERT_EQ(-EINVAL, ...) reads naturally. */
+static inline int cse_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+/* A module parameter as an unsigned number, or -1. */
+static inline long long cse_param(const char *name)
+{
+	char path[128];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/cse/parameters/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lli", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+#endif /* CSE_SELFTEST_UTIL_H */

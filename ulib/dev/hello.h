@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The library's side of the CSE_IOC_HELLO handshake: building the request,
+ * checking the module's reply and putting the outcome into words. No OS calls
+ * here, so all of it is unit-tested on the host.
+ */
+#ifndef CSE_DEV_HELLO_H
+#define CSE_DEV_HELLO_H
+
+#include <stddef.h>
+#include <linux/cse.h>
+
+/* Features this library can use; grows with the library's minor. */
+#define CSE_LIB_FEATURES	0ULL
+
+void cse_hello_request(struct cse_hello *h);
+
+/*
+ * Sanity of a successful reply to @req: a module that answers outside the
+ * contract is treated like an incompatible one. Returns NULL when the reply
+ * is fine, else what is wrong with it.
+ */
+const char *cse_hello_reply_problem(const struct cse_hello *req,
+				    const struct cse_hello *rep);
+
+/*
+ * One line (no newline) saying why the device cannot be used: @err is the
+ * positive errno of open() or of the ioctl, @rep the reply (for
+ * EPROTONOSUPPORT) or NULL, @problem a cse_hello_reply_problem() result.
+ */
+void cse_hello_explain(char *buf, size_t len, const char *path, int err,
+		       const struct cse_hello *rep, const char *problem);
+
+/* One line (no newline) describing a negotiated handshake. */
+void cse_hello_describe(char *buf, size_t len, const char *path,
+			const struct cse_hello *rep);
+
+#endif /* CSE_DEV_HELLO_H */
