@@ -9,6 +9,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/sysfs.h>
 
 #include "cse.h"
 #include "../uapi/linux/cse.h"
@@ -20,9 +21,34 @@
  * further load the module with dev_mode=0660 and give the device a group
  * with a udev rule.
  */
-static ushort dev_mode = 0666;
-module_param(dev_mode, ushort, 0444);
-MODULE_PARM_DESC(dev_mode, "File mode of /dev/cse (default 0666)");
+static umode_t dev_mode = 0666;
+
+static int cse_dev_mode_set(const char *val, const struct kernel_param *kp)
+{
+	u16 mode;
+	int err;
+
+	err = kstrtou16(val, 8, &mode);
+	if (err)
+		return err;
+	if (mode & ~0666)
+		return -EINVAL;	/* read and write bits only */
+	*(umode_t *)kp->arg = mode;
+	return 0;
+}
+
+static int cse_dev_mode_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "0%03o\n", *(umode_t *)kp->arg);
+}
+
+static const struct kernel_param_ops cse_dev_mode_ops = {
+	.set = cse_dev_mode_set,
+	.get = cse_dev_mode_get,
+};
+
+module_param_cb(dev_mode, &cse_dev_mode_ops, &dev_mode, 0444);
+MODULE_PARM_DESC(dev_mode, "File mode of /dev/cse, octal (default 0666)");
 
 struct cse_ioctl_desc {
 	unsigned int cmd;
@@ -90,7 +116,7 @@ static struct miscdevice cse_miscdev = {
 
 int cse_dev_init(void)
 {
-	cse_miscdev.mode = dev_mode & 0777;
+	cse_miscdev.mode = dev_mode;
 	return misc_register(&cse_miscdev);
 }
 
