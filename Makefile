@@ -61,6 +61,7 @@ ulib-tests: $(KSRC_STAMP)
 	$(MAKE) -C ulib BUILD=$(BUILD)/ulib KSFT_DIR=$(KSFT_DIR) tests
 
 selftests: $(KSRC_STAMP)
+	@mkdir -p $(BUILD)/selftests
 	$(MAKE) -C selftests KSFT_DIR=$(KSFT_DIR) OUTPUT=$(BUILD)/selftests
 
 # A module that WARNs when loaded: proves that tools/vm/run catches it.
