@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Ethernet II: accept frames for us, dispatch by EtherType, frame output. */
+#include <errno.h>
+#include <string.h>
+
+#include "eth.h"
+#include "ip4.h"
+#include "priv.h"
+#include "wire.h"
+
+const uint8_t cse_eth_bcast[CSE_ETH_ALEN] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+};
+
+typedef void (*cse_eth_handler)(struct cse_stack *st, const uint8_t *pkt,
+				unsigned int len);
+
+static const struct {
+	uint16_t type;
+	cse_eth_handler input;
+} cse_eth_types[] = {
+	{ CSE_ETH_P_IP, cse_ip4_input },
+	{ CSE_ETH_P_ARP, cse_arp_input },
+};
+
+void cse_eth_input(struct cse_stack *st, const uint8_t *frame,
+		   unsigned int len)
+{
+	unsigned int i;
+	uint16_t type;
+
+	if (len < CSE_ETH_HLEN) {
+		st->stats.eth_short++;
+		return;
+	}
+	/* Unicast for another host; multicast groups are not joined. */
+	if (memcmp(frame, st->mac, CSE_ETH_ALEN) &&
+	    memcmp(frame, cse_eth_bcast, CSE_ETH_ALEN)) {
+		st->stats.eth_not_ours++;
+		return;
+	}
+	type = cse_get16(frame + 12);
+	for (i = 0; i < CSE_ARRAY_SIZE(cse_eth_types); i++) {
+		if (cse_eth_types[i].type == type) {
+			cse_eth_types[i].input(st, frame + CSE_ETH_HLEN,
+					       len - CSE_ETH_HLEN);
+			return;
+		}
+	}
+	st->stats.eth_bad_type++;
+}
+
+int cse_eth_output(struct cse_stack *st, struct cse_pbuf *pb,
+		   const uint8_t dst[CSE_ETH_ALEN], uint16_t type)
+{
+	const struct cse_link *l = &st->cfg.link;
+	uint8_t *h = cse_pbuf_push(pb, CSE_ETH_HLEN);
+	int err = -ENOBUFS;
+
+	if (h) {
+		memcpy(h, dst, CSE_ETH_ALEN);
+		memcpy(h + CSE_ETH_ALEN, st->mac, CSE_ETH_ALEN);
+		cse_put16(h + 12, type);
+		err = l->ops->xmit(l->priv, h, pb->len);
+	}
+	if (err)
+		st->stats.eth_tx_err++;
+	else
+		st->stats.eth_tx++;
+	cse_pbuf_free(&st->mem, pb);
+	return err;
+}

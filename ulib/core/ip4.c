@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IPv4 (RFC 791, host requirements of RFC 1122 3.2.1). An endpoint, not a
+ * router: packets not addressed to us are dropped, never forwarded, and
+ * fragments are dropped until reassembly exists.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "csum.h"
+#include "eth.h"
+#include "icmp4.h"
+#include "ip4.h"
+#include "priv.h"
+#include "tcp.h"
+#include "udp.h"
+#include "wire.h"
+
+#define IP4_MF_OFFSET	0x3fff		/* more-fragments flag and offset */
+#define IP4_DF		0x4000
+
+static const struct {
+	uint8_t proto;
+	void (*input)(struct cse_stack *st, const struct cse_ip4_rx *rx);
+	void (*err)(struct cse_stack *st, const struct cse_ip4_err *e);
+} cse_ip4_protos[] = {
+	{ IPPROTO_ICMP, cse_icmp4_input, NULL },
+	{ IPPROTO_UDP, cse_udp_input, cse_udp_err },
+	{ IPPROTO_TCP, cse_tcp_input, cse_tcp_err },
+};
+
+bool cse_ip4_is_bcast(const struct cse_stack *st, uint32_t addr)
+{
+	if (addr == CSE_IP4_BCAST)
+		return true;
+	/* /31 and /32 subnets have no broadcast address (RFC 3021). */
+	return st->addr && st->cfg.prefix_len && st->cfg.prefix_len < 31 &&
+	       (addr & st->mask) == (st->addr & st->mask) &&
+	       (addr & ~st->mask) == ~st->mask;
+}
+
+/* Options are not acted on, but a malformed list means a broken header. */
+static bool cse_ip4_options_ok(const uint8_t *opt, unsigned int len)
+{
+	unsigned int i = 0;
+
+	while (i < len) {
+		if (opt[i] == 0)		/* end of list */
+			return true;
+		if (opt[i] == 1) {		/* no-op */
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || opt[i + 1] < 2 || opt[i + 1] > len - i)
+			return false;
+		i += opt[i + 1];
+	}
+	return true;
+}
+
+static bool cse_ip4_martian_src(const struct cse_stack *st, uint32_t a)
+{
+	return !a || (a >> 24) == 127 || (a & 0xf0000000) == 0xe0000000 ||
+	       cse_ip4_is_bcast(st, a) || a == st->addr;
+}
+
+/* Validate the header; on failure count why and return false. */
+static bool cse_ip4_parse(struct cse_stack *st, const uint8_t *p,
+			  unsigned int len, struct cse_ip4_rx *rx)
+{
+	unsigned int hlen, tot;
+
+	if (len < CSE_IP4_HLEN || p[0] >> 4 != 4)
+		goto bad_hdr;
+	hlen = (p[0] & 0xf) * 4;
+	tot = cse_get16(p + 2);
+	if (hlen < CSE_IP4_HLEN || hlen > len || tot < hlen || tot > len)
+		goto bad_hdr;
+	if (cse_csum(p, hlen)) {
+		st->stats.ip_bad_csum++;
+		return false;
+	}
+	if (!cse_ip4_options_ok(p + CSE_IP4_HLEN, hlen - CSE_IP4_HLEN))
+		goto bad_hdr;
+	if (cse_get16(p + 6) & IP4_MF_OFFSET) {
+		st->stats.ip_frag_drop++;
+		return false;
+	}
+	*rx = (struct cse_ip4_rx){
+		.saddr = cse_get32(p + 12), .daddr = cse_get32(p + 16),
+		.proto = p[9], .hdr = p, .hlen = hlen,
+		.data = p + hlen, .len = tot - hlen,
+	};
+	rx->bcast = cse_ip4_is_bcast(st, rx->daddr);
+	if (!rx->bcast && (!st->addr || rx->daddr != st->addr)) {
+		st->stats.ip_not_ours++;
+		return false;
+	}
+	if (cse_ip4_martian_src(st, rx->saddr)) {
+		st->stats.ip_martian++;
+		return false;
+	}
+	return true;
+bad_hdr:
+	st->stats.ip_bad_hdr++;
+	return false;
+}
+
+void cse_ip4_input(struct cse_stack *st, const uint8_t *pkt,
+		   unsigned int len)
+{
+	struct cse_ip4_rx rx;
+	unsigned int i;
+
+	st->stats.ip_rx++;
+	if (!cse_ip4_parse(st, pkt, len, &rx))
+		return;
+	for (i = 0; i < CSE_ARRAY_SIZE(cse_ip4_protos); i++) {
+		if (cse_ip4_protos[i].proto == rx.proto) {
+			cse_ip4_protos[i].input(st, &rx);
+			return;
+		}
+	}
+	st->stats.ip_bad_proto++;
+	cse_icmp4_send_unreach(st, &rx, CSE_ICMP_UNREACH_PROTO);
+}
+
+bool cse_ip4_err_input(struct cse_stack *st, uint8_t proto,
+		       const struct cse_ip4_err *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < CSE_ARRAY_SIZE(cse_ip4_protos); i++) {
+		if (cse_ip4_protos[i].proto == proto &&
+		    cse_ip4_protos[i].err) {
+			cse_ip4_protos[i].err(st, e);
+			return true;
+		}
+	}
+	return false;
+}
+
+static int cse_ip4_next_hop(struct cse_stack *st, const struct cse_pbuf *pb,
+			    uint32_t daddr, uint32_t *hop)
+{
+	if (!st->addr)
+		return -EADDRNOTAVAIL;
+	if (pb->len + CSE_IP4_HLEN > st->mtu)
+		return -EMSGSIZE;
+	*hop = daddr;
+	if (cse_ip4_is_bcast(st, daddr))
+		return 0;
+	if (cse_route_lookup(&st->routes, daddr, hop)) {
+		st->stats.ip_no_route++;
+		return -ENETUNREACH;
+	}
+	return 0;
+}
+
+int cse_ip4_output(struct cse_stack *st, struct cse_pbuf *pb, uint32_t daddr,
+		   uint8_t proto, uint8_t ttl, struct cse_sock *owner)
+{
+	uint8_t *h = NULL;
+	uint32_t hop;
+	int err = cse_ip4_next_hop(st, pb, daddr, &hop);
+
+	if (!err) {
+		h = cse_pbuf_push(pb, CSE_IP4_HLEN);
+		err = h ? 0 : -ENOBUFS;
+	}
+	if (err) {
+		cse_pbuf_free(&st->mem, pb);
+		return err;
+	}
+	memset(h, 0, CSE_IP4_HLEN);
+	h[0] = 0x45;
+	cse_put16(h + 2, pb->len);
+	cse_put16(h + 4, st->ip_id++);
+	/* Never fragmented by us, so say so: path MTU discovery works. */
+	cse_put16(h + 6, IP4_DF);
+	h[8] = ttl;
+	h[9] = proto;
+	cse_put32(h + 12, st->addr);
+	cse_put32(h + 16, daddr);
+	cse_put16(h + 10, cse_csum(h, CSE_IP4_HLEN));
+	pb->owner = owner;
+	if (cse_ip4_is_bcast(st, daddr))
+		return cse_eth_output(st, pb, cse_eth_bcast, CSE_ETH_P_IP);
+	return cse_neigh_output(st, hop, pb);
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the stack core needs from the outside world: a link that moves
+ * Ethernet frames, and a clock. Both are handed in as function pointers so
+ * the core makes no OS call and can run on a fake link and a fake clock.
+ */
+#ifndef CSE_CORE_LINK_H
+#define CSE_CORE_LINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CSE_ETH_ALEN		6
+#define CSE_ETH_HLEN		14
+
+struct cse_link_ops {
+	/*
+	 * Send one complete Ethernet frame (no FCS). The link copies what it
+	 * needs before returning. Returns 0, or -errno (-ENOBUFS when the
+	 * link is full: the stack drops the frame and counts it, as a
+	 * qdisc would).
+	 */
+	int (*xmit)(void *priv, const void *frame, size_t len);
+	/*
+	 * Take one received frame into @buf. Returns its length, 0 when none
+	 * is waiting, or -errno. A frame longer than @cap is dropped by the
+	 * link and reported as -EMSGSIZE.
+	 */
+	int (*recv)(void *priv, void *buf, size_t cap);
+	/* IP MTU of the link (1500 for Ethernet). */
+	unsigned int (*mtu)(void *priv);
+	/* The link's own hardware address. */
+	void (*mac)(void *priv, uint8_t mac[CSE_ETH_ALEN]);
+};
+
+struct cse_link {
+	const struct cse_link_ops *ops;
+	void *priv;
+};
+
+/* Monotonic time in nanoseconds; never goes backwards. */
+struct cse_clock {
+	uint64_t (*now_ns)(void *priv);
+	void *priv;
+};
+
+#define CSE_NSEC_PER_MSEC	1000000ULL
+#define CSE_NSEC_PER_SEC	1000000000ULL
+
+#endif /* CSE_CORE_LINK_H */

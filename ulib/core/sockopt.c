@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Socket options as a table: level, name, the socket type they apply to,
+ * the value's size, a setter and a getter. Sizes follow Linux: the buffer
+ * sizes are stored doubled, with its minimums.
+ */
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <string.h>
+
+#include "priv.h"
+#include "sock.h"
+
+/* Linux's SOCK_MIN_RCVBUF and SOCK_MIN_SNDBUF on x86-64. */
+#define CSE_MIN_RCVBUF	2304
+#define CSE_MIN_SNDBUF	4608
+
+static unsigned int cse_buf_size(int val, unsigned int max, unsigned int min)
+{
+	/* A negative request is a huge unsigned one: capped, as in Linux. */
+	unsigned int v = (unsigned int)val;
+
+	if (v > max)
+		v = max;
+	return v * 2 > min ? v * 2 : min;
+}
+
+/* An option's value: an int, or for SO_LINGER a struct linger. */
+union cse_optval {
+	int i;
+	struct linger l;
+};
+
+static int cse_set_rcvbuf(struct cse_sock *s, const union cse_optval *v)
+{
+	s->rcvbuf = cse_buf_size(v->i, s->st->cfg.rmem_max, CSE_MIN_RCVBUF);
+	return 0;
+}
+
+static int cse_set_sndbuf(struct cse_sock *s, const union cse_optval *v)
+{
+	s->sndbuf = cse_buf_size(v->i, s->st->cfg.wmem_max, CSE_MIN_SNDBUF);
+	return 0;
+}
+
+static int cse_set_broadcast(struct cse_sock *s, const union cse_optval *v)
+{
+	s->broadcast = v->i != 0;
+	return 0;
+}
+
+static int cse_set_reuseaddr(struct cse_sock *s, const union cse_optval *v)
+{
+	s->reuseaddr = v->i != 0;
+	return 0;
+}
+
+static int cse_set_ttl(struct cse_sock *s, const union cse_optval *v)
+{
+	if (v->i == -1) {		/* back to the default */
+		s->ttl_set = false;
+		return 0;
+	}
+	if (v->i < 1 || v->i > 255)
+		return -EINVAL;
+	s->ttl = (uint8_t)v->i;
+	s->ttl_set = true;
+	return 0;
+}
+
+static int cse_set_linger(struct cse_sock *s, const union cse_optval *v)
+{
+	s->linger_on = v->l.l_onoff != 0;
+	s->linger_sec = v->l.l_linger < 0 ? 0 : v->l.l_linger;
+	return 0;
+}
+
+static int cse_set_nodelay(struct cse_sock *s, const union cse_optval *v)
+{
+	s->nodelay = v->i != 0;
+	return 0;
+}
+
+static void cse_keepalive_changed(struct cse_sock *s)
+{
+	if (s->ops->keepalive)
+		s->ops->keepalive(s);
+}
+
+static int cse_set_keepalive(struct cse_sock *s, const union cse_optval *v)
+{
+	s->keepalive = v->i != 0;
+	cse_keepalive_changed(s);
+	return 0;
+}
+
+/* Linux's bounds: MAX_TCP_KEEPIDLE, MAX_TCP_KEEPINTVL, MAX_TCP_KEEPCNT. */
+static int cse_set_keep(struct cse_sock *s, int *field, int val, int max)
+{
+	if (val < 1 || val > max)
+		return -EINVAL;
+	*field = val;
+	cse_keepalive_changed(s);
+	return 0;
+}
+
+static int cse_set_keepidle(struct cse_sock *s, const union cse_optval *v)
+{
+	return cse_set_keep(s, &s->keep_idle, v->i, 32767);
+}
+
+static int cse_set_keepintvl(struct cse_sock *s, const union cse_optval *v)
+{
+	return cse_set_keep(s, &s->keep_intvl, v->i, 32767);
+}
+
+static int cse_set_keepcnt(struct cse_sock *s, const union cse_optval *v)
+{
+	return cse_set_keep(s, &s->keep_cnt, v->i, 127);
+}
+
+static void cse_get_rcvbuf(struct cse_sock *s, union cse_optval *v)
+{
+	v->i = (int)s->rcvbuf;
+}
+
+static void cse_get_sndbuf(struct cse_sock *s, union cse_optval *v)
+{
+	v->i = (int)s->sndbuf;
+}
+
+static void cse_get_broadcast(struct cse_sock *s, union cse_optval *v)
+{
+	v->i = s->broadcast;
+}
+
+static void cse_get_reuseaddr(struct cse_sock *s, union cse_optval *v)
+{
+	v->i = s->reuseaddr;
+}
+
+static void cse_get_ttl(struct cse_sock *s, union cse_optval *v)
+{
+	v->i = cse_sock_ttl(s);
+}
+
+static void cse_get_error(struct cse_sock *s, union cse_optval *v)
+{
+	v->i = -cse_sock_take_error(s);
+}
+
+static void cse_get_type(struct cse_sock *s, union cse_optval *v)
+{
+	v->i = s->ops->type;
+}
+
+static void cse_get_linger(struct cse_sock *s, union cse_optval *v)
+{
+	v->l.l_onoff = s->linger_on;
+	v->l.l_linger = s->linger_sec;
+}
+
+static void cse_get_nodelay(struct cse_sock *s, union cse_optval *v)
+{
+	v->i = s->nodelay;
+}
+
+static void cse_get_keepalive(struct cse_sock *s, union cse_optval *v)
+{
+	v->i = s->keepalive;
+}
+
+static void cse_get_keepidle(struct cse_sock *s, union cse_optval *v)
+{
+	v->i = s->keep_idle;
+}
+
+static void cse_get_keepintvl(struct cse_sock *s, union cse_optval *v)
+{
+	v->i = s->keep_intvl;
+}
+
+static void cse_get_keepcnt(struct cse_sock *s, union cse_optval *v)
+{
+	v->i = s->keep_cnt;
+}
+
+static const struct cse_sockopt {
+	int level, name;
+	int type;			/* socket type it applies to; 0: all */
+	socklen_t size;
+	int (*set)(struct cse_sock *s, const union cse_optval *v);
+	void (*get)(struct cse_sock *s, union cse_optval *v);
+} cse_sockopts[] = {
+#define INT	sizeof(int)
+	{ SOL_SOCKET, SO_RCVBUF, 0, INT, cse_set_rcvbuf, cse_get_rcvbuf },
+	{ SOL_SOCKET, SO_SNDBUF, 0, INT, cse_set_sndbuf, cse_get_sndbuf },
+	{ SOL_SOCKET, SO_BROADCAST, 0, INT, cse_set_broadcast,
+	  cse_get_broadcast },
+	{ SOL_SOCKET, SO_REUSEADDR, 0, INT, cse_set_reuseaddr,
+	  cse_get_reuseaddr },
+	{ SOL_SOCKET, SO_ERROR, 0, INT, NULL, cse_get_error },
+	{ SOL_SOCKET, SO_TYPE, 0, INT, NULL, cse_get_type },
+	{ SOL_SOCKET, SO_LINGER, 0, sizeof(struct linger), cse_set_linger,
+	  cse_get_linger },
+	{ IPPROTO_IP, IP_TTL, 0, INT, cse_set_ttl, cse_get_ttl },
+	{ SOL_SOCKET, SO_KEEPALIVE, 0, INT, cse_set_keepalive,
+	  cse_get_keepalive },
+	{ IPPROTO_TCP, TCP_NODELAY, SOCK_STREAM, INT, cse_set_nodelay,
+	  cse_get_nodelay },
+	{ IPPROTO_TCP, TCP_KEEPIDLE, SOCK_STREAM, INT, cse_set_keepidle,
+	  cse_get_keepidle },
+	{ IPPROTO_TCP, TCP_KEEPINTVL, SOCK_STREAM, INT, cse_set_keepintvl,
+	  cse_get_keepintvl },
+	{ IPPROTO_TCP, TCP_KEEPCNT, SOCK_STREAM, INT, cse_set_keepcnt,
+	  cse_get_keepcnt },
+#undef INT
+};
+
+static const struct cse_sockopt *cse_sockopt_find(const struct cse_sock *s,
+						  int level, int name)
+{
+	unsigned int i;
+
+	for (i = 0; i < CSE_ARRAY_SIZE(cse_sockopts); i++) {
+		const struct cse_sockopt *o = &cse_sockopts[i];
+
+		if (o->level == level && o->name == name &&
+		    (!o->type || o->type == s->ops->type))
+			return o;
+	}
+	return NULL;
+}
+
+int cse_setsockopt(struct cse_sock *s, int level, int name, const void *val,
+		   socklen_t len)
+{
+	const struct cse_sockopt *o = cse_sockopt_find(s, level, name);
+	union cse_optval v;
+	int err;
+
+	/* Read-only ones (SO_ERROR, SO_TYPE) are unknown to set, as in Linux. */
+	if (!o || !o->set)
+		return -ENOPROTOOPT;
+	if (!val || len < o->size)
+		return -EINVAL;
+	memcpy(&v, val, o->size);
+	err = o->set(s, &v);
+	if (!err)
+		cse_sock_changed(s);
+	return err;
+}
+
+int cse_getsockopt(struct cse_sock *s, int level, int name, void *val,
+		   socklen_t *len)
+{
+	const struct cse_sockopt *o = cse_sockopt_find(s, level, name);
+	union cse_optval v;
+
+	if (!o)
+		return -ENOPROTOOPT;
+	if (!val || !len || (int)*len < 0)
+		return -EINVAL;
+	memset(&v, 0, sizeof(v));
+	o->get(s, &v);
+	if (*len > o->size)
+		*len = o->size;
+	memcpy(val, &v, *len);
+	return 0;
+}

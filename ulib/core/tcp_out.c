@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCP output: every segment is built by cse_tcp_emit() from a small
+ * description, so data, control segments and stateless resets share one
+ * path. cse_tcp_output() sends what the windows allow.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "csum.h"
+#include "priv.h"
+#include "tcp.h"
+#include "wire.h"
+
+/* What one outgoing segment is. */
+struct cse_tcp_out {
+	uint32_t raddr;
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t wnd;
+	uint16_t mss_opt;		/* 0: no MSS option */
+	const struct cse_ring *data;	/* payload source, or NULL */
+	uint32_t data_off, len;
+	uint8_t ttl;
+	struct cse_sock *owner;
+};
+
+static int cse_tcp_emit(struct cse_stack *st, const struct cse_tcp_out *o)
+{
+	uint8_t opt[4];
+	unsigned int olen = o->mss_opt ? cse_tcp_write_syn_opts(opt,
+								o->mss_opt) : 0;
+	unsigned int hlen = CSE_TCP_HLEN + olen;
+	struct cse_pbuf *pb = cse_pbuf_alloc(&st->mem, CSE_PBUF_HEADROOM,
+					     hlen + o->len);
+	uint8_t *h;
+	uint32_t sum;
+
+	if (!pb) {
+		st->stats.mem_drop++;
+		return -ENOBUFS;
+	}
+	h = cse_pbuf_data(pb);
+	cse_put16(h, o->sport);
+	cse_put16(h + 2, o->dport);
+	cse_put32(h + 4, o->seq);
+	cse_put32(h + 8, (o->flags & CSE_TCP_ACK) ? o->ack : 0);
+	h[12] = (uint8_t)(hlen / 4) << 4;
+	h[13] = o->flags;
+	cse_put16(h + 14, o->wnd);
+	cse_put32(h + 16, 0);		/* checksum, urgent pointer */
+	memcpy(h + CSE_TCP_HLEN, opt, olen);
+	if (o->len)
+		cse_ring_peek(o->data, o->data_off, h + hlen, o->len);
+	sum = cse_csum_pseudo(st->addr, o->raddr, IPPROTO_TCP, hlen + o->len);
+	cse_put16(h + 16, cse_csum_fold(cse_csum_add(sum, h, hlen + o->len)));
+	st->stats.tcp_tx++;
+	return cse_ip4_output(st, pb, o->raddr, IPPROTO_TCP, o->ttl, o->owner);
+}
+
+/*
+ * The receive window to advertise: free buffer, never shrinking what was
+ * already offered (RFC 9293 3.8.6.2.2), at most 65535 without scaling.
+ */
+uint32_t cse_tcp_rcv_wnd(const struct cse_tcp_sock *tp)
+{
+	uint32_t space = tp->rcvbuf.buf ? cse_ring_space(&tp->rcvbuf) :
+			 tp->sk.rcvbuf / 2;
+	uint32_t offered = tp->rcv_adv - tp->rcv_nxt;
+
+	if (cse_seq_lt(tp->rcv_adv, tp->rcv_nxt))
+		offered = 0;
+	if (space < offered)
+		space = offered;
+	return space > 65535 ? 65535 : space;
+}
+
+/* Send a segment of this connection: @len bytes from sequence @seq. */
+static int cse_tcp_xmit(struct cse_tcp_sock *tp, uint32_t seq, uint32_t len,
+			uint8_t flags)
+{
+	struct cse_sock *s = &tp->sk;
+	struct cse_tcp_out o = {
+		.raddr = s->raddr, .sport = s->lport, .dport = s->rport,
+		.seq = seq, .ack = tp->rcv_nxt, .flags = flags,
+		.data = &tp->sndbuf, .data_off = seq - tp->snd_buf_seq,
+		.len = len, .ttl = cse_sock_ttl(s), .owner = s,
+	};
+	uint32_t wnd = cse_tcp_rcv_wnd(tp);
+
+	if (flags & CSE_TCP_SYN)
+		o.mss_opt = (uint16_t)(s->st->mtu - 40);
+	if (!(flags & CSE_TCP_RST)) {
+		o.wnd = (uint16_t)wnd;
+		tp->rcv_adv = tp->rcv_nxt + wnd;
+	}
+	if (flags & CSE_TCP_ACK) {	/* whatever waited is acknowledged */
+		tp->rcv_unacked = 0;
+		cse_timer_del(&tp->delack_timer);
+	}
+	return cse_tcp_emit(s->st, &o);
+}
+
+int cse_tcp_send_syn(struct cse_tcp_sock *tp)
+{
+	uint8_t flags = CSE_TCP_SYN;
+	int err;
+
+	if (tp->state == CSE_TCP_SYN_RECEIVED)
+		flags |= CSE_TCP_ACK;
+	err = cse_tcp_xmit(tp, tp->iss, 0, flags);
+	tp->snd_nxt = tp->iss + 1;
+	if (cse_seq_lt(tp->snd_max, tp->snd_nxt))
+		tp->snd_max = tp->snd_nxt;
+	cse_tcp_rearm_rtx(tp);
+	/* A lost first SYN is not an error the caller must see. */
+	return err == -ENOBUFS || err == -ENETUNREACH ? err : 0;
+}
+
+/*
+ * Control segments carry the RFC's SND.NXT, which is our snd_max: after a
+ * timeout snd_nxt goes back to resend, but the peer may have everything
+ * up to snd_max, and a lower sequence number would make it drop the
+ * segment as old, ACK field and all.
+ */
+void cse_tcp_send_ack(struct cse_tcp_sock *tp)
+{
+	cse_tcp_xmit(tp, tp->snd_max, 0, CSE_TCP_ACK);
+}
+
+/* RFC 1122 4.2.3.6: an old sequence number, so the peer must answer. */
+void cse_tcp_send_keepalive(struct cse_tcp_sock *tp)
+{
+	cse_tcp_xmit(tp, tp->snd_una - 1, 0, CSE_TCP_ACK);
+}
+
+void cse_tcp_send_rst(struct cse_tcp_sock *tp)
+{
+	tp->sk.st->stats.tcp_rst_tx++;
+	cse_tcp_xmit(tp, tp->snd_max, 0, CSE_TCP_RST | CSE_TCP_ACK);
+}
+
+/* RFC 9293 3.10.7.1: the reset for a segment no connection wants. */
+void cse_tcp_reply_rst(struct cse_stack *st, const struct cse_tcp_seg *seg)
+{
+	struct cse_tcp_out o = {
+		.raddr = seg->saddr, .sport = seg->dport, .dport = seg->sport,
+		.ttl = (uint8_t)st->cfg.ttl,
+	};
+
+	if (seg->flags & CSE_TCP_RST)
+		return;
+	if (seg->flags & CSE_TCP_ACK) {
+		o.seq = seg->ack;
+		o.flags = CSE_TCP_RST;
+	} else {
+		o.ack = seg->seq + seg->len + !!(seg->flags & CSE_TCP_SYN) +
+			!!(seg->flags & CSE_TCP_FIN);
+		o.flags = CSE_TCP_RST | CSE_TCP_ACK;
+	}
+	st->stats.tcp_rst_tx++;
+	cse_tcp_emit(st, &o);
+}
+
+static uint32_t cse_tcp_data_end(const struct cse_tcp_sock *tp)
+{
+	return tp->snd_buf_seq + tp->sndbuf.len;
+}
+
+/* Send one segment at snd_nxt of at most @room bytes; false if none. */
+static bool cse_tcp_send_one(struct cse_tcp_sock *tp, uint32_t room)
+{
+	uint32_t end = cse_tcp_data_end(tp), n = end - tp->snd_nxt;
+	uint8_t flags = CSE_TCP_ACK;
+
+	if (!cse_seq_lt(tp->snd_nxt, end)) {
+		/* All data out: the FIN, once, needs no window. */
+		if (!tp->fin_queued || tp->snd_nxt != end)
+			return false;
+		n = 0;
+	} else {
+		/*
+		 * Nagle (RFC 9293 3.7.4): one small segment in flight at
+		 * most, unless TCP_NODELAY or the FIN follows it.
+		 */
+		if (n < tp->mss && tp->snd_una != tp->snd_nxt &&
+		    !tp->sk.nodelay && !tp->fin_queued)
+			return false;
+		if (n > tp->mss)
+			n = tp->mss;
+		if (n > room)
+			n = room;
+		if (!n)
+			return false;
+		if (tp->snd_nxt + n == end)
+			flags |= CSE_TCP_PSH;
+	}
+	if (tp->fin_queued && tp->snd_nxt + n == end)
+		flags |= CSE_TCP_FIN;
+	if (!tp->rtt_pending && tp->snd_nxt == tp->snd_max) {
+		tp->rtt_pending = true;		/* Karn: new data only */
+		tp->rtt_seq = tp->snd_nxt;
+		tp->rtt_start = cse_now(tp->sk.st);
+	}
+	cse_tcp_xmit(tp, tp->snd_nxt, n, flags);
+	tp->snd_nxt += n + !!(flags & CSE_TCP_FIN);
+	if (cse_seq_lt(tp->snd_max, tp->snd_nxt))
+		tp->snd_max = tp->snd_nxt;
+	return true;
+}
+
+static bool cse_tcp_can_send(const struct cse_tcp_sock *tp)
+{
+	switch (tp->state) {
+	case CSE_TCP_ESTABLISHED:
+	case CSE_TCP_CLOSE_WAIT:
+	case CSE_TCP_FIN_WAIT_1:
+	case CSE_TCP_CLOSING:
+	case CSE_TCP_LAST_ACK:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void cse_tcp_output(struct cse_tcp_sock *tp)
+{
+	uint32_t wnd = tp->snd_wnd < tp->cwnd ? tp->snd_wnd : tp->cwnd;
+
+	if (!cse_tcp_can_send(tp))
+		return;
+	for (;;) {
+		uint32_t flight = tp->snd_nxt - tp->snd_una;
+
+		if (!cse_tcp_send_one(tp, wnd > flight ? wnd - flight : 0))
+			break;
+	}
+	/*
+	 * Unacknowledged data, or data the peer's zero window holds back:
+	 * either way the timer must run (retransmit or persist).
+	 */
+	if (!cse_timer_pending(&tp->rtx_timer) &&
+	    (tp->snd_una != tp->snd_max ||
+	     cse_seq_lt(tp->snd_nxt, cse_tcp_data_end(tp))))
+		cse_tcp_rearm_rtx(tp);
+}
+
+/* The retransmission timer fired: go back to snd_una (RFC 9293 3.8.1). */
+void cse_tcp_retransmit(struct cse_tcp_sock *tp)
+{
+	tp->sk.st->stats.tcp_retransmits++;
+	tp->rtt_pending = false;		/* Karn's rule */
+	if (tp->state == CSE_TCP_SYN_SENT ||
+	    tp->state == CSE_TCP_SYN_RECEIVED) {
+		cse_tcp_send_syn(tp);
+		return;
+	}
+	tp->snd_nxt = tp->snd_una;
+	cse_tcp_send_one(tp, tp->mss);
+}
+
+/*
+ * Nothing in flight but the peer's window is zero: probe it with one new
+ * byte (RFC 9293 3.8.6.1); its ACK carries the window.
+ */
+void cse_tcp_probe_window(struct cse_tcp_sock *tp)
+{
+	cse_tcp_send_one(tp, 1);
+}
+
+/* Three duplicate ACKs: resend the first unacknowledged segment only. */
+void cse_tcp_fast_retransmit(struct cse_tcp_sock *tp)
+{
+	uint32_t end = cse_tcp_data_end(tp), n = 0;
+	uint8_t flags = CSE_TCP_ACK;
+
+	if (cse_seq_lt(tp->snd_una, end))
+		n = end - tp->snd_una < tp->mss ? end - tp->snd_una : tp->mss;
+	if (tp->fin_queued && tp->snd_una + n == end)
+		flags |= CSE_TCP_FIN;
+	tp->sk.st->stats.tcp_retransmits++;
+	tp->rtt_pending = false;
+	cse_tcp_xmit(tp, tp->snd_una, n, flags);
+}
