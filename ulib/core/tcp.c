@@ -60,15 +60,20 @@ uint32_t cse_tcp_isn(struct cse_stack *st, uint32_t laddr, uint16_t lport,
 /*
  * Each ring holds half the socket's buffer size: Linux counts overhead in
  * SO_RCVBUF and advertises about half of it (tcp_adv_win_scale=1).
+ * Allocates only what is missing: an active open that turns into a
+ * simultaneous open reaches SYN-RECEIVED with its buffers already there.
  */
 int cse_tcp_alloc_buffers(struct cse_tcp_sock *tp)
 {
 	struct cse_mem *m = &tp->sk.st->mem;
+	bool had_snd = tp->sndbuf.buf;
 
-	if (cse_ring_alloc(m, &tp->sndbuf, tp->sk.sndbuf / 2))
+	if (!had_snd && cse_ring_alloc(m, &tp->sndbuf, tp->sk.sndbuf / 2))
 		return -ENOBUFS;
-	if (cse_ring_alloc(m, &tp->rcvbuf, tp->sk.rcvbuf / 2)) {
-		cse_ring_free(m, &tp->sndbuf);
+	if (!tp->rcvbuf.buf &&
+	    cse_ring_alloc(m, &tp->rcvbuf, tp->sk.rcvbuf / 2)) {
+		if (!had_snd)
+			cse_ring_free(m, &tp->sndbuf);
 		return -ENOBUFS;
 	}
 	return 0;
@@ -150,7 +155,7 @@ static int cse_tcp_connect(struct cse_sock *s, const struct sockaddr_in *sin)
 	err = cse_tcp_check_dest(st, ntohl(sin->sin_addr.s_addr));
 	if (!err && !s->lport)
 		err = cse_port_autobind(&st->tcp, &st->rng, s);
-	if (!err && !tp->sndbuf.buf)
+	if (!err)
 		err = cse_tcp_alloc_buffers(tp);
 	if (err)
 		return err;
