@@ -4,6 +4,7 @@
 #
 #   make            cse.ko, libcse.so, selftests and tools
 #   make check      install what is missing, build, run every test suite
+#   make fuzz       fuzz the stack for FUZZ_SECONDS (default 3600)
 #   make demo       the main job, from a fresh machine
 #   make clean      leave the tree as cloned
 #
@@ -64,6 +65,18 @@ selftests: $(KSRC_STAMP)
 	@mkdir -p $(BUILD)/selftests
 	$(MAKE) -C selftests KSFT_DIR=$(KSFT_DIR) OUTPUT=$(BUILD)/selftests
 
+# The stack fuzzer: built for make check, which runs it briefly; `make fuzz`
+# runs it for FUZZ_SECONDS (default an hour) and keeps what it learns in
+# build/ulib/fuzz/corpus.
+FUZZ_SECONDS ?= 3600
+
+fuzz-build:
+	$(MAKE) -C ulib BUILD=$(BUILD)/ulib KSFT_DIR=$(KSFT_DIR) fuzz-build
+
+fuzz:
+	$(MAKE) -C ulib BUILD=$(BUILD)/ulib KSFT_DIR=$(KSFT_DIR) fuzz-run \
+		FUZZ_SECONDS=$(FUZZ_SECONDS)
+
 # A module that WARNs when loaded: proves that tools/vm/run catches it.
 vm-warn-module: kdir-check
 	$(MAKE) -C $(KDIR) M=$(SRC)/tools/vm/warn modules
@@ -72,7 +85,7 @@ setup:
 	@$(SRC)/tools/setup-deps
 
 check: setup
-	@$(MAKE) --no-print-directory all ulib-tests vm-warn-module
+	@$(MAKE) --no-print-directory all ulib-tests fuzz-build vm-warn-module
 	@$(SRC)/tools/check
 
 demo: setup
@@ -86,4 +99,5 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all module sparse ulib ulib-tests selftests vm-warn-module setup \
+	fuzz fuzz-build \
 	check demo clean kdir-check
