@@ -387,7 +387,7 @@ TEST_F(tap, kernel_client_is_accepted_by_a_stack_listener)
 	ASSERT_TRUE(t_pump(self, -1, 0, l, CSE_POLLIN));
 	ASSERT_EQ(0, cse_accept(l, &c, NULL, NULL));
 	ASSERT_TRUE(t_pump(self, fd, POLLOUT, NULL, 0));
-	ASSERT_EQ(0, t_exchange(self, c, fd, 16 << 20));
+	ASSERT_EQ(0, t_exchange(self, c, fd, 100 << 20));
 	/* SO_LINGER {1, 0}: the kernel sees a reset. */
 	ASSERT_EQ(0, cse_setsockopt(c, SOL_SOCKET, SO_LINGER,
 				    &(struct linger){ 1, 0 },
