@@ -31,7 +31,7 @@ KSRC_MEMBERS := \
 	scripts/spelling.txt \
 	scripts/const_structs.checkpatch
 
-all: module ulib selftests
+all: module ulib selftests bench
 
 $(KSRC_STAMP): $(KSRC_TAR)
 	@echo "  EXTRACT kselftest harness and checkpatch from $(KSRC_TAR)"
@@ -64,6 +64,12 @@ ulib-tests: $(KSRC_STAMP)
 selftests: $(KSRC_STAMP)
 	@mkdir -p $(BUILD)/selftests
 	$(MAKE) -C selftests KSFT_DIR=$(KSFT_DIR) OUTPUT=$(BUILD)/selftests
+
+# The ring benchmark (runs in the VM; prints a table, never fails):
+#   make bench && tools/vm/run -- build/bench/cse_bench [-d SECONDS]
+bench:
+	@mkdir -p $(BUILD)/bench
+	$(MAKE) -C tools/bench OUTPUT=$(BUILD)/bench UAPI_DIR=$(SRC)/uapi
 
 # The stack fuzzer: built for make check, which runs it briefly; `make fuzz`
 # runs it for FUZZ_SECONDS (default an hour) and keeps what it learns in
@@ -99,5 +105,5 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all module sparse ulib ulib-tests selftests vm-warn-module setup \
-	fuzz fuzz-build \
+	fuzz fuzz-build bench \
 	check demo clean kdir-check

@@ -6,36 +6,21 @@
 #ifndef _CSE_H
 #define _CSE_H
 
+#include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/wait.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 struct net;
 struct cred;
 struct pid;
-struct cse_hello;
-
-/**
- * struct cse_inst - one instance, created by each open() of /dev/cse
- * @id:       unique among live instances; reported to user space.
- * @lock:     serialises state changes (the handshake today).
- * @ready:    set, with release semantics, once the handshake succeeded;
- *            read locklessly by the ioctl dispatcher.
- * @minor:    negotiated ABI minor.
- * @features: granted feature bits.
- * @net:      network namespace of the opener (reference held).
- * @cred:     credentials of the opener (reference held).
- * @owner:    thread group of the opener (reference held).
- */
-struct cse_inst {
-	u32 id;
-	struct mutex lock;	/* serialises the handshake */
-	bool ready;
-	u32 minor;
-	u64 features;
-	struct net *net;
-	const struct cred *cred;
-	struct pid *owner;
-};
+struct cse_attach;
+struct cse_ring_offsets;
+struct eventfd_ctx;
 
 /* limits.c: module parameters announced by the handshake */
 struct cse_limits {
@@ -45,16 +30,232 @@ struct cse_limits {
 	u64 max_mem;
 };
 
+/**
+ * struct cse_ring - the module's view of one ring of the shared area
+ * @producer:   producer index in the shared area.
+ * @consumer:   consumer index in the shared area.
+ * @flags:      flags word in the shared area.
+ * @desc:       entry 0 in the shared area.
+ * @mask:       entries - 1.
+ * @entry_size: bytes per entry.
+ * @prod:       the module's own copy of the producer index when the module
+ *              produces, else the last validated value user space wrote.
+ * @cons:       the same for the consumer index.
+ *
+ * The shared words are user-writable at any time: the module only ever
+ * trusts @prod and @cons, and validates what it reads against them.
+ */
+struct cse_ring {
+	u32 *producer;
+	u32 *consumer;
+	u32 *flags;
+	void *desc;
+	u32 mask;
+	u32 entry_size;
+	u32 prod;
+	u32 cons;
+};
+
+/**
+ * struct cse_area - the shared area of an attached instance (umem.c)
+ * @mem:        vmalloc_user() memory, mapped by user space.
+ * @size:       bytes of @mem, page aligned.
+ * @rx:         RX ring (module produces).
+ * @tx:         TX ring (user space produces).
+ * @ev:         EV ring (module produces).
+ * @rx_frames:  offset of RX slot 0.
+ * @tx_frames:  offset of the TX frame region.
+ * @frame_size: bytes per slot.
+ */
+struct cse_area {
+	void *mem;
+	size_t size;
+	struct cse_ring rx;
+	struct cse_ring tx;
+	struct cse_ring ev;
+	u64 rx_frames;
+	u64 tx_frames;
+	u32 frame_size;
+};
+
+/*
+ * struct cse_counters - what CSE_IOC_GET_STATS reports, field for field; the
+ * meaning of each is in struct cse_stats (uapi/linux/cse.h).
+ */
+struct cse_counters {
+	atomic64_t rx_frames;
+	atomic64_t rx_bytes;
+	atomic64_t rx_dropped;
+	atomic64_t tx_frames;
+	atomic64_t tx_bytes;
+	atomic64_t tx_rejected;
+	atomic64_t tx_errors;
+	atomic64_t ev_events;
+	atomic64_t ev_dropped;
+	atomic64_t ring_errors;
+};
+
+/**
+ * struct cse_filter - a reserved port and the flows it steers (port.c)
+ * @node:   entry in the instance's list of filters (inst->lock).
+ * @hnode:  entry in the steering table (steer.c; RCU readers).
+ * @inst:   the owner.
+ * @sock:   the kernel socket that holds the port for the owner.
+ * @rcu:    frees the filter after RX readers are done with it.
+ * @id:     reported to user space; unique in the instance.
+ * @laddr:  local address, 0 for any.
+ * @raddr:  remote address of a connected filter, else 0.
+ * @lport:  local port.
+ * @rport:  remote port of a connected filter, else 0.
+ * @proto:  IPPROTO_TCP or IPPROTO_UDP.
+ */
+struct cse_filter {
+	struct list_head node;
+	struct hlist_node hnode;
+	struct cse_inst *inst;
+	struct socket *sock;
+	struct rcu_head rcu;
+	u32 id;
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	__be16 rport;
+	u8 proto;
+};
+
+/**
+ * struct cse_inst - one instance, created by each open() of /dev/cse
+ * @id:       unique among live instances; reported to user space.
+ * @lock:     serialises state changes: handshake, attach, mmap.
+ * @ready:    set, with release semantics, once the handshake succeeded;
+ *            read locklessly by the ioctl dispatcher.
+ * @minor:    negotiated ABI minor.
+ * @features: granted feature bits.
+ * @net:      network namespace of the opener (reference held).
+ * @cred:     credentials of the opener (reference held).
+ * @owner:    thread group of the opener (reference held).
+ * @limits:   the limits the handshake announced; they bind this instance.
+ * @area:     the shared area; set once by CSE_IOC_ATTACH under @lock, freed
+ *            at release.
+ * @poll_area: @area once the attach succeeded, for lockless readers.
+ * @dev:      the attached device (reference held), NULL when not attached.
+ *            Written under RTNL only; TX reads it under RCU.
+ * @tx_lock:  serialises TX drains (the TX ring's consumer).
+ * @dev_tracker: tracks the reference on @dev.
+ * @node:     entry in the list of attached instances (RTNL).
+ * @carrier:  the carrier state last reported to the instance (RTNL).
+ * @evfd:     eventfd signalled with poll() wake-ups, or NULL (set under
+ *            @lock, read under RCU).
+ * @gone:     the attached device went away; data-path ioctls fail with
+ *            ENODEV.
+ * @rx_ops:   the ingress hook on @dev (rx.c).
+ * @rx_lock:  serialises producers of the RX ring.
+ * @wq:       poll() waiters.
+ * @ev_lock:  serialises producers of the EV ring.
+ * @ev_seq:   sequence number of the last event (under @ev_lock).
+ * @filters:  the instance's filters (under @lock).
+ * @nr_filters: how many.
+ * @filter_id: id of the last filter created.
+ * @stats:    counters.
+ */
+struct cse_inst {
+	u32 id;
+	struct mutex lock;	/* handshake, attach, mmap */
+	bool ready;
+	u32 minor;
+	u64 features;
+	struct net *net;
+	const struct cred *cred;
+	struct pid *owner;
+	struct cse_limits limits;
+	struct cse_area *area;
+	struct cse_area *poll_area;
+	struct net_device __rcu *dev;
+	netdevice_tracker dev_tracker;
+	struct list_head node;
+	bool gone;
+	bool carrier;
+	struct eventfd_ctx __rcu *evfd;
+	struct mutex tx_lock;	/* TX ring consumer */
+	struct nf_hook_ops rx_ops;
+	spinlock_t rx_lock;	/* RX ring producer */
+	wait_queue_head_t wq;
+	spinlock_t ev_lock;	/* EV ring producer */
+	u64 ev_seq;
+	struct list_head filters;
+	u32 nr_filters;
+	u32 filter_id;
+	struct cse_counters stats;
+};
+
 void cse_limits_get(struct cse_limits *limits);
 
 /* inst.c */
 struct cse_inst *cse_inst_create(void);
 void cse_inst_destroy(struct cse_inst *inst);
+void cse_inst_wake(struct cse_inst *inst);
+__poll_t cse_inst_poll(struct cse_inst *inst);
 void cse_inst_uninit(void);
 
 /* hello.c */
 long cse_ioctl_hello(struct cse_inst *inst, void __user *uarg);
 long cse_ioctl_get_info(struct cse_inst *inst, void __user *uarg);
+
+/* ring.c */
+void cse_ring_init(struct cse_ring *ring, void *mem,
+		   const struct cse_ring_offsets *off);
+u32 cse_ring_prod_free(struct cse_ring *ring, struct cse_inst *inst);
+void *cse_ring_prod_entry(struct cse_ring *ring);
+void cse_ring_prod_submit(struct cse_ring *ring);
+
+/* umem.c */
+int cse_area_check(const struct cse_attach *req,
+		   const struct cse_limits *limits);
+struct cse_area *cse_area_create(struct cse_attach *req,
+				 const struct cse_limits *limits);
+void cse_area_destroy(struct cse_area *area);
+int cse_area_mmap(struct cse_area *area, struct vm_area_struct *vma);
+
+/* event.c */
+void cse_event_post(struct cse_inst *inst, u32 type, u32 ifindex,
+		    u32 value, u32 value2);
+long cse_ioctl_set_eventfd(struct cse_inst *inst, void __user *uarg);
+void cse_event_release(struct cse_inst *inst);
+
+/* netdev.c */
+long cse_ioctl_attach(struct cse_inst *inst, void __user *uarg);
+void cse_netdev_release(struct cse_inst *inst);
+int cse_netdev_init(void);
+void cse_netdev_uninit(void);
+
+/* steer.c */
+enum cse_verdict {
+	CSE_PASS,	/* not the instance's: the kernel's */
+	CSE_COPY,	/* the instance gets a copy, the kernel the frame */
+	CSE_TAKE,	/* the instance's alone */
+};
+
+void cse_steer_add(struct cse_filter *f);
+void cse_steer_del(struct cse_filter *f);
+enum cse_verdict cse_steer(const struct cse_inst *inst, struct sk_buff *skb);
+bool cse_steer_owns(const struct cse_inst *inst, u8 proto, __be32 saddr,
+		    __be16 sport, __be32 daddr, __be16 dport);
+bool cse_icmp_is_error(u8 type);
+
+/* rx.c */
+int cse_rx_start(struct cse_inst *inst, struct net_device *dev);
+void cse_rx_stop(struct cse_inst *inst, struct net_device *dev);
+
+/* tx.c */
+long cse_ioctl_tx_kick(struct cse_inst *inst, void __user *uarg);
+
+/* port.c */
+long cse_ioctl_port_reserve(struct cse_inst *inst, void __user *uarg);
+long cse_ioctl_port_release(struct cse_inst *inst, void __user *uarg);
+void cse_port_release_all(struct cse_inst *inst);
+
+/* stats.c */
+long cse_ioctl_get_stats(struct cse_inst *inst, void __user *uarg);
 
 /* dev.c */
 int cse_dev_init(void);

@@ -9,6 +9,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/poll.h>
 #include <linux/sysfs.h>
 
 #include "cse.h"
@@ -60,6 +61,16 @@ static const struct cse_ioctl_desc cse_ioctls[] = {
 	[_IOC_NR(CSE_IOC_HELLO)] = { CSE_IOC_HELLO, false, cse_ioctl_hello },
 	[_IOC_NR(CSE_IOC_GET_INFO)] = { CSE_IOC_GET_INFO, true,
 					cse_ioctl_get_info },
+	[_IOC_NR(CSE_IOC_ATTACH)] = { CSE_IOC_ATTACH, true, cse_ioctl_attach },
+	[_IOC_NR(CSE_IOC_GET_STATS)] = { CSE_IOC_GET_STATS, true,
+					 cse_ioctl_get_stats },
+	[_IOC_NR(CSE_IOC_PORT_RESERVE)] = { CSE_IOC_PORT_RESERVE, true,
+					    cse_ioctl_port_reserve },
+	[_IOC_NR(CSE_IOC_PORT_RELEASE)] = { CSE_IOC_PORT_RELEASE, true,
+					    cse_ioctl_port_release },
+	[_IOC_NR(CSE_IOC_TX_KICK)] = { CSE_IOC_TX_KICK, true, cse_ioctl_tx_kick },
+	[_IOC_NR(CSE_IOC_SET_EVENTFD)] = { CSE_IOC_SET_EVENTFD, true,
+					   cse_ioctl_set_eventfd },
 };
 
 static int cse_dev_open(struct inode *inode, struct file *file)
@@ -99,12 +110,40 @@ static long cse_dev_ioctl(struct file *file, unsigned int cmd,
 	return desc->fn(inst, (void __user *)arg);
 }
 
+/* The shared area; see cse_area_mmap() for what is accepted. */
+static int cse_dev_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct cse_inst *inst = file->private_data;
+	int ret = -EBADFD;
+
+	mutex_lock(&inst->lock);
+	if (inst->area)
+		ret = cse_area_mmap(inst->area, vma);
+	mutex_unlock(&inst->lock);
+	return ret;
+}
+
+static __poll_t cse_dev_poll(struct file *file, poll_table *wait)
+{
+	struct cse_inst *inst = file->private_data;
+
+	poll_wait(file, &inst->wq, wait);
+	/*
+	 * D: queued before the rings are read; pairs with the barriers of
+	 * cse_rx_was_empty() and wq_has_sleeper() in cse_inst_wake().
+	 */
+	smp_mb();
+	return cse_inst_poll(inst);
+}
+
 static const struct file_operations cse_dev_fops = {
 	.owner = THIS_MODULE,
 	.open = cse_dev_open,
 	.release = cse_dev_release,
 	.unlocked_ioctl = cse_dev_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = cse_dev_mmap,
+	.poll = cse_dev_poll,
 	.llseek = noop_llseek,
 };
 

@@ -28,18 +28,19 @@ static bool cse_hello_valid(const struct cse_hello *h)
 
 static void cse_hello_answer(struct cse_inst *inst, struct cse_hello *h)
 {
-	struct cse_limits limits;
+	struct cse_limits *limits = &inst->limits;
 
-	cse_limits_get(&limits);
+	/* Only binding once the handshake succeeds (inst->ready). */
+	cse_limits_get(limits);
 	h->major = CSE_ABI_MAJOR;
 	h->minor = min_t(u32, h->minor, CSE_ABI_MINOR);
 	h->supported = CSE_FEATURES_SUPPORTED;
 	h->features = h->want & CSE_FEATURES_SUPPORTED;
 	h->instance_id = inst->id;
-	h->max_ring_entries = limits.max_ring_entries;
-	h->min_frame_size = limits.min_frame_size;
-	h->max_frame_size = limits.max_frame_size;
-	h->max_mem = limits.max_mem;
+	h->max_ring_entries = limits->max_ring_entries;
+	h->min_frame_size = limits->min_frame_size;
+	h->max_frame_size = limits->max_frame_size;
+	h->max_mem = limits->max_mem;
 }
 
 long cse_ioctl_hello(struct cse_inst *inst, void __user *uarg)

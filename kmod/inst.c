@@ -6,9 +6,12 @@
  * happens to hold the descriptor.
  */
 #include <linux/cred.h>
+#include <linux/eventfd.h>
 #include <linux/idr.h>
+#include <linux/netdevice.h>
 #include <linux/nsproxy.h>
 #include <linux/pid.h>
+#include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
@@ -35,6 +38,12 @@ struct cse_inst *cse_inst_create(void)
 
 	inst->id = id;
 	mutex_init(&inst->lock);
+	mutex_init(&inst->tx_lock);
+	spin_lock_init(&inst->ev_lock);
+	spin_lock_init(&inst->rx_lock);
+	init_waitqueue_head(&inst->wq);
+	INIT_LIST_HEAD(&inst->node);
+	INIT_LIST_HEAD(&inst->filters);
 	inst->net = get_net(current->nsproxy->net_ns);
 	inst->cred = get_current_cred();
 	inst->owner = get_pid(task_tgid(current));
@@ -43,12 +52,61 @@ struct cse_inst *cse_inst_create(void)
 
 void cse_inst_destroy(struct cse_inst *inst)
 {
+	cse_port_release_all(inst);
+	cse_netdev_release(inst);
+	/*
+	 * The RX hook, steering and wake-up readers are done with us after a
+	 * grace period; an instance that never attached never had any.
+	 */
+	if (inst->area)
+		synchronize_net();
+	cse_event_release(inst);
+	cse_area_destroy(inst->area);
 	put_pid(inst->owner);
 	put_cred(inst->cred);
 	put_net(inst->net);
+	mutex_destroy(&inst->tx_lock);
 	mutex_destroy(&inst->lock);
 	ida_free(&cse_inst_ida, inst->id);
 	kfree(inst);
+}
+
+/* Something for poll() happened: frames or events arrived. */
+void cse_inst_wake(struct cse_inst *inst)
+{
+	struct eventfd_ctx *ctx;
+
+	if (wq_has_sleeper(&inst->wq))
+		wake_up_interruptible_poll(&inst->wq, EPOLLIN | EPOLLRDNORM);
+	rcu_read_lock();
+	ctx = rcu_dereference(inst->evfd);
+	if (ctx)
+		eventfd_signal(ctx, 1);
+	rcu_read_unlock();
+}
+
+/*
+ * Readable when the RX or EV ring holds entries, writable when the TX ring
+ * has room. The indices user space wrote are only compared here, never used:
+ * a corrupt one can only make its own poll() wrong.
+ */
+__poll_t cse_inst_poll(struct cse_inst *inst)
+{
+	/* Pairs with the release in cse_ioctl_attach(). */
+	struct cse_area *area = smp_load_acquire(&inst->poll_area);
+	__poll_t mask = 0;
+
+	if (!area)
+		return 0;
+	if (READ_ONCE(area->rx.prod) != READ_ONCE(*area->rx.consumer) ||
+	    READ_ONCE(area->ev.prod) != READ_ONCE(*area->ev.consumer))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(*area->tx.producer) - READ_ONCE(area->tx.cons) <=
+	    area->tx.mask)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (READ_ONCE(inst->gone))
+		mask |= EPOLLHUP;
+	return mask;
 }
 
 /* Called at module unload, when no instance can exist any more. */

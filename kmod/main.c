@@ -14,12 +14,19 @@ static int __init cse_init(void)
 {
 	int err;
 
-	err = cse_dev_init();
+	err = cse_netdev_init();
 	if (err)
 		return err;
+	err = cse_dev_init();
+	if (err)
+		goto err_netdev;
 
 	pr_info("ABI %u.%u loaded\n", CSE_ABI_MAJOR, CSE_ABI_MINOR);
 	return 0;
+
+err_netdev:
+	cse_netdev_uninit();
+	return err;
 }
 
 /*
@@ -30,6 +37,7 @@ static int __init cse_init(void)
 static void __exit cse_exit(void)
 {
 	cse_dev_uninit();
+	cse_netdev_uninit();
 	cse_inst_uninit();
 }
 

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Module lifetime: every open file pins cse.ko; rmmod is refused while any
- * instance exists and succeeds once the last one is closed. The last test
- * unloads and reloads the module, from the path in $CSE_KO.
+ * instance exists and succeeds once the last one is closed, also after a
+ * process was killed in the middle of traffic. The tests that unload
+ * reload the module from the path in $CSE_KO.
  */
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "cse_util.h"
+#include "cse_net.h"
 
 static long refcnt(void)
 {
@@ -97,6 +98,73 @@ TEST(instance_released_when_holder_exits)
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
 	ASSERT_EQ(0, WEXITSTATUS(st));
 	EXPECT_EQ(before, refcnt());
+}
+
+/*
+ * A process killed with SIGKILL while frames stream in and out of its rings
+ * leaves nothing behind: its ports are free again and rmmod succeeds.
+ */
+TEST(kill_9_under_traffic_then_rmmod)
+{
+	const char *ko = getenv("CSE_KO");
+	int ready[2], port = t_port(0), st;
+	struct t_net net;
+	pid_t victim, flood;
+	char c;
+
+	require_module(_metadata);
+	if (geteuid())
+		SKIP(return, "needs root");
+	if (!ko || access(ko, R_OK))
+		SKIP(return, "set CSE_KO to the module's path to reload it");
+	ASSERT_EQ(0, t_net_up(&net));
+	ASSERT_EQ(0, pipe(ready));
+	victim = fork();
+	ASSERT_LE(0, victim);
+	if (!victim) {
+		struct cse_attach r;
+		struct cse_port p;
+		struct t_ring tx;
+		uint8_t *area;
+		int fd = t_open_attached(net.ifindex, &r);
+
+		if (fd < 0)
+			_exit(1);
+		area = t_map(fd, &r);
+		t_port_req(&p, IPPROTO_UDP, port);
+		if (!area || t_reserve(fd, &p) <= 0 || write(ready[1], "r", 1) != 1)
+			_exit(2);
+		/* keep the TX path busy with (rejected) frames; never consume RX */
+		t_ring(&tx, area, &r.tx);
+		for (;;) {
+			struct cse_desc *d = t_ring_entry(&tx, *tx.producer);
+
+			d->addr = r.tx_frames;
+			d->len = 60;
+			d->flags = 0;
+			__atomic_store_n(tx.producer, *tx.producer + 1,
+					 __ATOMIC_RELEASE);
+			ioctl(fd, CSE_IOC_TX_KICK, 0);
+		}
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	flood = t_in_peer(&net);
+	ASSERT_LE(0, flood);
+	if (!flood) {
+		for (;;)
+			t_peer_udp(&net, 0, port, "flood", 5);
+	}
+	usleep(500000);
+	kill(victim, SIGKILL);
+	ASSERT_EQ(victim, waitpid(victim, &st, 0));
+	EXPECT_TRUE(WIFSIGNALED(st));
+	kill(flood, SIGKILL);
+	waitpid(flood, &st, 0);
+	/* the port is free again, and so is the module */
+	EXPECT_EQ(0, t_kernel_bind(SOCK_DGRAM, port));
+	t_net_down(&net);
+	ASSERT_EQ(0, delete_module("cse"));
+	ASSERT_EQ(0, load_module(ko));
 }
 
 TEST(rmmod_after_last_close_then_reload)

@@ -47,9 +47,144 @@
  *    This is what lets a later minor give meaning to them.
  *  - A bad user pointer fails with EFAULT.
  *
+ * Attaching and the shared area
+ * -----------------------------
+ * After the handshake, CSE_IOC_ATTACH binds the instance to one Ethernet
+ * device of the opener's network namespace, by ifindex, and creates the
+ * instance's area: three rings (RX, TX, events) and two frame regions (RX,
+ * TX). The caller chooses the ring sizes and the frame size within the limits
+ * of the handshake; the module answers where everything lies. The whole area
+ * is then mapped with a single mmap() of exactly @mmap_size bytes at offset 0,
+ * MAP_SHARED::
+ *
+ *   0                 ring headers: for each of RX, TX, EV the producer,
+ *                     consumer and flags words, each on its own cache line
+ *   ...               ring entries: RX and TX struct cse_desc, EV struct
+ *                     cse_event
+ *   rx_frames         rx_entries frames of frame_size bytes
+ *   tx_frames         tx_entries frames of frame_size bytes
+ *   mmap_size
+ *
+ * Every position is reported as an offset from the start of the mapping (no
+ * pointers ever cross the boundary); user space must use the reported
+ * offsets, not compute them. An instance attaches once: the area lives until
+ * the last close() and munmap().
+ *
+ * Rings
+ * -----
+ * Every ring has one producer and one consumer. Indices are free-running
+ * __u32 counters that wrap naturally; entry i lives at desc[i & (entries -
+ * 1)]. The ring is empty when producer == consumer and full when producer -
+ * consumer == entries.
+ *
+ *   ring  producer           consumer
+ *   RX    module (k)         user space (u)
+ *   TX    user space (u)     module (k)
+ *   EV    module (k)         user space (u)
+ *
+ * A producer writes entries (and, for RX and TX, the frame bytes they point
+ * to) and then publishes them with a store-release of its index; the consumer
+ * reads the producer index with a load-acquire before it reads the entries.
+ * A consumer releases entries (and frames) with a store-release of its index
+ * after it finished reading them; the producer reads the consumer index with
+ * a load-acquire before it overwrites them.
+ * Documentation/userspace-api/rings.rst pairs every barrier.
+ *
+ * The module never trusts the shared area: it keeps its own copy of the
+ * indices it produces and consumes, reads each user-written index, offset
+ * and length once, and bounds-checks it against that copy and the area's
+ * geometry. A corrupt ring only harms the instance that owns it.
+ *
+ * RX slots are fixed: the module places entry i's frame in RX frame slot
+ * (i & (rx_entries - 1)), and the slot belongs to user space until it moves
+ * the RX consumer index past i.
+ *
+ * Port ownership
+ * --------------
+ * An instance receives only the flows of ports it owns. It owns a port by
+ * CSE_IOC_PORT_RESERVE, which makes the module create a socket of the
+ * same protocol in the opener's network namespace, with the opener's
+ * credentials, and bind it to the requested local address and port. So every
+ * rule of the kernel's bind() holds as for any socket of the opener: a port
+ * in use fails with EADDRINUSE, a port below ip_unprivileged_port_start
+ * needs CAP_NET_BIND_SERVICE (EACCES), a local address that is not the host's
+ * fails with EADDRNOTAVAIL, port 0 picks an ephemeral port from
+ * ip_local_port_range; and while the instance owns the port no kernel socket
+ * can take it. Each reservation is one filter: a listening filter matches
+ * every remote, a connected filter (CSE_PORT_CONNECTED) only one remote
+ * address and port.
+ *
+ * Receive
+ * -------
+ * Once attached, a hook on the device's ingress looks at every frame the
+ * device receives. A frame belongs to the instance when one of its filters
+ * matches: an unfragmented IPv4 TCP or UDP segment addressed to this host
+ * (a local address of the namespace, never a forwarded frame) whose
+ * destination port and address are the filter's (and, for a connected
+ * filter, whose source is its remote), or an ICMP error that quotes such a
+ * flow. Such a frame is copied into the RX ring and never reaches the
+ * kernel's stack; when the ring is full (or its consumer index corrupt) it
+ * is dropped and counted in rx_dropped. ARP frames are copied to every
+ * instance attached to the device and still go to the kernel. Every other
+ * frame goes on to the kernel untouched: the instance does not see it.
+ *
+ * Frames arrive as they were on the wire: a GSO or GRO super-frame is cut
+ * back into wire-sized frames, and a checksum the sender left to offload is
+ * completed. A frame longer than frame_size is dropped and counted.
+ *
+ * Transmit
+ * --------
+ * User space writes frames into the TX frame region, publishes struct
+ * cse_desc entries in the TX ring, and calls CSE_IOC_TX_KICK. The kick
+ * drains the ring in the caller's context: each frame is copied out of the
+ * shared area, validated on that copy, and handed to the device
+ * (dev_queue_xmit()). The TX consumer index is the completion: once it has
+ * passed an entry, that entry's frame bytes have been copied and the buffer
+ * may be reused. A frame is sent only if all of these hold, else it is
+ * dropped and counted in tx_rejected:
+ *
+ *  - the entry lies in the TX frame region without crossing a slot, its
+ *    flags are 0, and its length is between 14 and 14 + the device's MTU;
+ *  - the Ethernet source is the device's address;
+ *  - IPv4: a sane, unfragmented header whose total length fits the frame,
+ *    a source address of the device, and a TCP or UDP segment whose header
+ *    fits and whose source port and address belong to one of the instance's
+ *    filters (for a connected filter, towards its remote only), or an ICMP
+ *    error (destination unreachable, time exceeded, parameter problem,
+ *    source quench) that quotes a TCP or UDP datagram of such a flow and
+ *    goes back to that datagram's sender;
+ *  - ARP: an Ethernet/IPv4 request or reply whose sender hardware address
+ *    is the device's and whose sender protocol address is one of the
+ *    device's addresses.
+ *
+ * Any other ethertype or IP protocol is rejected. While a kick drains, the
+ * module clears CSE_RING_NEED_WAKEUP in the TX ring's flags word; it sets it
+ * again before it stops and then looks at the producer index once more.
+ * A producer publishes its entries, issues a full memory barrier, and kicks
+ * only if it then finds the flag set: either it sees the flag and kicks, or
+ * the draining kick sees its entries.
+ *
+ * poll(), select() and epoll on the instance's descriptor: readable
+ * (EPOLLIN) when the RX or EV ring holds entries, writable (EPOLLOUT) when
+ * the TX ring has room, EPOLLHUP once the device went away. Sleepers (and
+ * the eventfd, CSE_IOC_SET_EVENTFD) are woken when a frame makes the RX ring
+ * non-empty and on every event, not for each further frame: with
+ * edge-triggered epoll, drain the RX ring before waiting again.
+ *
+ * Events
+ * ------
+ * The module writes a struct cse_event into the EV ring for each event that
+ * happens outside the application. The last free entry of the EV ring is
+ * kept for a CSE_EV_OVERFLOW record: once it is written, events are dropped
+ * (and counted in the instance's counters) until user space consumes.
+ *
  * Changelog
  * ---------
- * 1.0: first version: CSE_IOC_HELLO, CSE_IOC_GET_INFO.
+ * 1.0: first version: CSE_IOC_HELLO, CSE_IOC_GET_INFO, CSE_IOC_ATTACH, the
+ *      shared area, the RX, TX and EV rings, CSE_IOC_GET_STATS,
+ *      CSE_IOC_PORT_RESERVE, CSE_IOC_PORT_RELEASE, CSE_IOC_TX_KICK,
+ *      CSE_IOC_SET_EVENTFD; events for unregister, up, down, carrier, MTU
+ *      and IPv4 address changes.
  */
 #ifndef _UAPI_LINUX_CSE_H
 #define _UAPI_LINUX_CSE_H
@@ -136,6 +271,212 @@ struct cse_info {
 	__u64 reserved[4];
 };
 
+/* Ring flags word bits (module-written). */
+#define CSE_RING_NEED_WAKEUP	0x1U	/* TX: kick to have entries sent */
+
+/**
+ * struct cse_ring_offsets - where one ring lies in the shared area
+ * @producer:   (k) offset of the __u32 producer index.
+ * @consumer:   (k) offset of the __u32 consumer index, on another cache line
+ *              than the producer's.
+ * @flags:      (k) offset of the __u32 flags word of the ring, written by
+ *              the module: CSE_RING_* bits.
+ * @desc:       (k) offset of entry 0.
+ * @entries:    (k) number of entries, a power of two.
+ * @entry_size: (k) size of one entry in bytes.
+ */
+struct cse_ring_offsets {
+	__u64 producer;
+	__u64 consumer;
+	__u64 flags;
+	__u64 desc;
+	__u32 entries;
+	__u32 entry_size;
+};
+
+/**
+ * struct cse_attach - bind an instance to a device, argument of CSE_IOC_ATTACH
+ * @ifindex:    (u) the device, in the opener's network namespace. It must be
+ *              an Ethernet device (not loopback).
+ * @flags:      (u) no flags are defined yet: must be 0.
+ * @rx_entries: (u) RX ring size: a power of two, 2..max_ring_entries.
+ * @tx_entries: (u) TX ring size: a power of two, 2..max_ring_entries.
+ * @ev_entries: (u) EV ring size: a power of two, 2..max_ring_entries.
+ * @frame_size: (u) bytes per frame slot: a power of two,
+ *              min_frame_size..max_frame_size.
+ * @mmap_size:  (k) length to pass to mmap() (offset 0); a multiple of the
+ *              page size, at most max_mem.
+ * @rx:         (k) the RX ring.
+ * @tx:         (k) the TX ring.
+ * @ev:         (k) the EV ring.
+ * @rx_frames:  (k) offset of RX frame slot 0; slot n is at rx_frames +
+ *              n * frame_size.
+ * @tx_frames:  (k) offset of the TX frame region (tx_entries slots).
+ * @mtu:        (k) the device's MTU when it was attached.
+ * @mac:        (k) the device's Ethernet address when it was attached.
+ * @__pad:      must be 0.
+ * @reserved:   must be 0 on entry; the module writes 0.
+ *
+ * The limits are those the handshake reported. A request whose area would
+ * be larger than max_mem fails with ENOBUFS.
+ */
+struct cse_attach {
+	__u32 ifindex;
+	__u32 flags;
+	__u32 rx_entries;
+	__u32 tx_entries;
+	__u32 ev_entries;
+	__u32 frame_size;
+	__u64 mmap_size;
+	struct cse_ring_offsets rx;
+	struct cse_ring_offsets tx;
+	struct cse_ring_offsets ev;
+	__u64 rx_frames;
+	__u64 tx_frames;
+	__u32 mtu;
+	__u8 mac[6];
+	__u8 __pad[6];
+	__u64 reserved[4];
+};
+
+/* struct cse_port flags */
+#define CSE_PORT_CONNECTED	0x1U
+#define CSE_PORT_FLAGS_ALL	CSE_PORT_CONNECTED
+
+/**
+ * struct cse_port - a reserved port, argument of CSE_IOC_PORT_RESERVE and
+ * CSE_IOC_PORT_RELEASE
+ * @id:          (k) on reserve: the filter's id, unique in the instance,
+ *               never 0. (u) on release: the filter to release.
+ * @flags:       (u) CSE_PORT_CONNECTED for a connected filter.
+ * @local_addr:  (u) local IPv4 address, network byte order; 0 for every
+ *               address of the host (INADDR_ANY).
+ * @remote_addr: (u) connected filters: the remote IPv4 address (not 0);
+ *               listening filters: must be 0.
+ * @local_port:  (u) local port, network byte order; 0 asks for an ephemeral
+ *               port. (k) the port reserved.
+ * @remote_port: (u) connected filters: the remote port (not 0); listening
+ *               filters: must be 0.
+ * @proto:       (u) IPPROTO_TCP or IPPROTO_UDP.
+ * @__pad:       must be 0.
+ * @reserved:    must be 0.
+ *
+ * CSE_IOC_PORT_RELEASE reads only @id; every other field must be 0.
+ */
+struct cse_port {
+	__u32 id;
+	__u32 flags;
+	__be32 local_addr;
+	__be32 remote_addr;
+	__be16 local_port;
+	__be16 remote_port;
+	__u8 proto;
+	__u8 __pad[3];
+	__u64 reserved[2];
+};
+
+/**
+ * struct cse_desc - an RX or TX ring entry: one frame
+ * @addr:  offset of the frame's first byte in the shared area. RX: written
+ *         by the module, always the entry's own RX slot. TX: written by user
+ *         space; the frame must lie inside the TX frame region and not cross
+ *         a slot boundary.
+ * @len:   length of the frame in bytes, Ethernet header included, no FCS.
+ * @flags: no flags are defined yet: the module writes 0; user space must
+ *         write 0.
+ */
+struct cse_desc {
+	__u64 addr;
+	__u32 len;
+	__u32 flags;
+};
+
+/**
+ * enum cse_event_type - what a struct cse_event reports
+ * @CSE_EV_OVERFLOW:   the EV ring filled up; later events were dropped and
+ *                     counted in &cse_stats.ev_dropped until user space
+ *                     consumed.
+ * @CSE_EV_UNREGISTER: the attached device is going away (deleted, or moved
+ *                     out of the namespace, or its namespace is being
+ *                     deleted). The instance is detached: the rings stop,
+ *                     data-path ioctls fail with ENODEV, the mapping stays
+ *                     valid until munmap().
+ * @CSE_EV_UP:         the device was brought up (administratively).
+ * @CSE_EV_DOWN:       the device was brought down (administratively).
+ * @CSE_EV_CARRIER:    the carrier changed; @value is 1 when it is now on,
+ *                     0 when off.
+ * @CSE_EV_MTU:        the MTU changed; @value is the new MTU.
+ * @CSE_EV_ADDR_ADD:   an IPv4 address was added to the device; @value is
+ *                     the address (network byte order), @value2 the prefix
+ *                     length.
+ * @CSE_EV_ADDR_DEL:   an IPv4 address was removed from the device; @value
+ *                     and @value2 as for CSE_EV_ADDR_ADD.
+ */
+enum cse_event_type {
+	CSE_EV_OVERFLOW = 1,
+	CSE_EV_UNREGISTER = 2,
+	CSE_EV_UP = 3,
+	CSE_EV_DOWN = 4,
+	CSE_EV_CARRIER = 5,
+	CSE_EV_MTU = 6,
+	CSE_EV_ADDR_ADD = 7,
+	CSE_EV_ADDR_DEL = 8,
+};
+
+/**
+ * struct cse_event - an EV ring entry
+ * @type:     one of enum cse_event_type.
+ * @ifindex:  the device the event is about.
+ * @value:    type-specific; 0 when the type defines none.
+ * @value2:   type-specific; 0 when the type defines none.
+ * @seq:      sequence number of the event on its instance, from 1; a gap
+ *            means dropped events. A CSE_EV_OVERFLOW record carries the
+ *            number of the first event it stands for.
+ * @reserved: written as 0.
+ */
+struct cse_event {
+	__u32 type;
+	__u32 ifindex;
+	__u32 value;
+	__u32 value2;
+	__u64 seq;
+	__u64 reserved;
+};
+
+/**
+ * struct cse_stats - per-instance counters, argument of CSE_IOC_GET_STATS
+ * @rx_frames:  (k) frames placed in the RX ring.
+ * @rx_bytes:   (k) bytes of those frames.
+ * @rx_dropped: (k) frames for this instance dropped because the RX ring was
+ *              full (or its consumer index corrupt).
+ * @tx_frames:  (k) frames transmitted from the TX ring.
+ * @tx_bytes:   (k) bytes of those frames.
+ * @tx_rejected: (k) TX entries refused by validation and dropped.
+ * @tx_errors:  (k) valid frames the device did not take (down, queue
+ *              full, out of memory).
+ * @ev_events:  (k) events written into the EV ring.
+ * @ev_dropped: (k) events dropped because the EV ring was full.
+ * @ring_errors: (k) times the module found a user-written index of a ring
+ *              out of bounds and ignored it.
+ * @reserved:   must be 0 on entry; the module writes 0.
+ *
+ * Counters start at 0 with the instance and never reset. They stay readable
+ * after the device went away.
+ */
+struct cse_stats {
+	__u64 rx_frames;
+	__u64 rx_bytes;
+	__u64 rx_dropped;
+	__u64 tx_frames;
+	__u64 tx_bytes;
+	__u64 tx_rejected;
+	__u64 ev_events;
+	__u64 ev_dropped;
+	__u64 ring_errors;
+	__u64 tx_errors;
+	__u64 reserved[6];
+};
+
 /*
  * The ioctls. Magic 0xC5 ("C5E"); numbers are never reused or renumbered:
  * a changed argument gets a new number.
@@ -155,5 +496,79 @@ struct cse_info {
  * Errors: EBADFD (no handshake yet), EINVAL, EFAULT.
  */
 #define CSE_IOC_GET_INFO	_IOWR(CSE_IOC_MAGIC, 0x01, struct cse_info)
+
+/*
+ * CSE_IOC_ATTACH - bind to a device and create the shared area.
+ * Errors: EBADFD (no handshake yet), EBUSY (already attached), ENODEV (no
+ * such ifindex in the opener's namespace, or the instance's device went
+ * away), EOPNOTSUPP (not an Ethernet device, or loopback), EINVAL (a size
+ * out of the handshake's limits or not a power of two, reserved field,
+ * (k) field or flag not zero), ENOBUFS (the area would exceed max_mem),
+ * ENOMEM, EFAULT.
+ *
+ * mmap() of the area: offset 0, length mmap_size, MAP_SHARED. Errors: EBADFD
+ * (not attached yet), EINVAL (another offset or length, or MAP_PRIVATE).
+ */
+#define CSE_IOC_ATTACH		_IOWR(CSE_IOC_MAGIC, 0x02, struct cse_attach)
+
+/*
+ * CSE_IOC_GET_STATS - read the instance's counters.
+ * Errors: EBADFD (no handshake yet), EINVAL, EFAULT.
+ */
+#define CSE_IOC_GET_STATS	_IOWR(CSE_IOC_MAGIC, 0x03, struct cse_stats)
+
+/*
+ * CSE_IOC_PORT_RESERVE - own a port and install its filter.
+ * Errors: EBADFD (no handshake, or not attached yet), ENODEV (the device
+ * went away), EINVAL (protocol not TCP or UDP, unknown flag, a connected
+ * filter without remote or a listening one with it, (k), reserved or pad
+ * field not zero), ENOSPC (the instance has CSE_MAX_PORTS filters),
+ * EADDRINUSE, EACCES, EADDRNOTAVAIL and any other error of the kernel's
+ * socket() and bind() for the opener, EFAULT.
+ */
+#define CSE_IOC_PORT_RESERVE	_IOWR(CSE_IOC_MAGIC, 0x04, struct cse_port)
+
+/*
+ * CSE_IOC_PORT_RELEASE - give a port back; its filter stops matching at once.
+ * Also allowed after the device went away. Errors: EBADFD (no handshake),
+ * ENOENT (no filter with that id), EINVAL, EFAULT.
+ */
+#define CSE_IOC_PORT_RELEASE	_IOW(CSE_IOC_MAGIC, 0x05, struct cse_port)
+
+/**
+ * struct cse_eventfd - argument of CSE_IOC_SET_EVENTFD
+ * @fd:       (u) an eventfd to signal, or -1 to stop signalling one.
+ * @flags:    (u) no flags are defined yet: must be 0.
+ * @reserved: must be 0.
+ *
+ * The eventfd is signalled (incremented by 1) whenever the module places
+ * frames in the RX ring or an event in the EV ring, in addition to waking
+ * poll(). It replaces any eventfd set before.
+ */
+struct cse_eventfd {
+	__s32 fd;
+	__u32 flags;
+	__u64 reserved[2];
+};
+
+/*
+ * CSE_IOC_TX_KICK - send what the TX ring holds. The argument must be 0.
+ * Returns the number of TX entries consumed (sent or rejected).
+ * Errors: EBADFD (no handshake, or not attached), ENODEV (the device went
+ * away), EINVAL (argument not 0), EINTR (a signal arrived before anything
+ * was consumed; kick again).
+ */
+#define CSE_IOC_TX_KICK		_IO(CSE_IOC_MAGIC, 0x06)
+
+/*
+ * CSE_IOC_SET_EVENTFD - signal an eventfd on RX frames and events.
+ * Errors: EBADFD (no handshake), EBADF (@fd is not an open descriptor),
+ * EINVAL (@fd is not an eventfd, a flag or reserved field not zero),
+ * EFAULT.
+ */
+#define CSE_IOC_SET_EVENTFD	_IOW(CSE_IOC_MAGIC, 0x07, struct cse_eventfd)
+
+/* Most filters (reserved ports) one instance may hold. */
+#define CSE_MAX_PORTS		1024
 
 #endif /* _UAPI_LINUX_CSE_H */

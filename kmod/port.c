@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Port ownership. An instance owns a port the way any process does: through
+ * a socket bound to it. The module creates that socket in the opener's
+ * network namespace with the opener's credentials (as a user socket, not a
+ * kernel one, so the LSM and cgroup hooks judge the opener too), so
+ * EADDRINUSE, the privileged-port rule and ip_local_port_range hold exactly
+ * as for the opener's own sockets, and no other socket can take the port
+ * while the instance owns it.
+ */
+#include <linux/cred.h>
+#include <linux/in.h>
+#include <linux/net.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "cse.h"
+#include "../uapi/linux/cse.h"
+
+static int cse_port_check(const struct cse_port *p)
+{
+	if (p->id || (p->flags & ~CSE_PORT_FLAGS_ALL) ||
+	    memchr_inv(p->__pad, 0, sizeof(p->__pad)) ||
+	    p->reserved[0] || p->reserved[1])
+		return -EINVAL;
+	if (p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP)
+		return -EINVAL;
+	if (p->flags & CSE_PORT_CONNECTED) {
+		if (!p->remote_addr || !p->remote_port)
+			return -EINVAL;
+	} else if (p->remote_addr || p->remote_port) {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* socket() and bind() as the opener; fills in the port actually bound. */
+static int cse_port_bind(struct cse_inst *inst, struct cse_port *p,
+			 struct socket **res)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = p->local_addr,
+		.sin_port = p->local_port,
+	};
+	int type = p->proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	struct socket *sock = NULL;
+	const struct cred *old;
+	int err;
+
+	old = override_creds(inst->cred);
+	err = __sock_create(inst->net, AF_INET, type, p->proto, &sock, 0);
+	if (!err)
+		err = kernel_bind(sock, (struct sockaddr *)&sin, sizeof(sin));
+	revert_creds(old);
+	if (err)
+		goto err_sock;
+	err = kernel_getsockname(sock, (struct sockaddr *)&sin);
+	if (err < 0)
+		goto err_sock;
+	p->local_port = sin.sin_port;
+	*res = sock;
+	return 0;
+
+err_sock:
+	if (sock)
+		sock_release(sock);
+	return err;
+}
+
+static struct cse_filter *cse_filter_create(struct cse_inst *inst,
+					    struct cse_port *p)
+{
+	struct cse_filter *f;
+	int err;
+
+	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
+	if (!f)
+		return ERR_PTR(-ENOMEM);
+	err = cse_port_bind(inst, p, &f->sock);
+	if (err) {
+		kfree(f);
+		return ERR_PTR(err);
+	}
+	f->inst = inst;
+	f->id = ++inst->filter_id;
+	f->laddr = p->local_addr;
+	f->raddr = p->remote_addr;
+	f->lport = p->local_port;
+	f->rport = p->remote_port;
+	f->proto = p->proto;
+	p->id = f->id;
+	return f;
+}
+
+/* Unlinked from everything; RX readers may still hold it until a grace. */
+static void cse_filter_destroy(struct cse_filter *f)
+{
+	sock_release(f->sock);
+	kfree_rcu(f, rcu);
+}
+
+static void cse_filter_remove(struct cse_inst *inst, struct cse_filter *f)
+{
+	cse_steer_del(f);
+	list_del(&f->node);
+	inst->nr_filters--;
+	cse_filter_destroy(f);
+}
+
+long cse_ioctl_port_reserve(struct cse_inst *inst, void __user *uarg)
+{
+	struct cse_filter *f;
+	struct cse_port p;
+	long ret;
+
+	if (copy_from_user(&p, uarg, sizeof(p)))
+		return -EFAULT;
+	ret = cse_port_check(&p);
+	if (ret)
+		return ret;
+
+	mutex_lock(&inst->lock);
+	ret = -EBADFD;
+	if (!inst->area)
+		goto out;
+	ret = -ENODEV;
+	if (READ_ONCE(inst->gone))
+		goto out;
+	ret = -ENOSPC;
+	if (inst->nr_filters >= CSE_MAX_PORTS)
+		goto out;
+	f = cse_filter_create(inst, &p);
+	if (IS_ERR(f)) {
+		ret = PTR_ERR(f);
+		goto out;
+	}
+	if (copy_to_user(uarg, &p, sizeof(p))) {
+		cse_filter_destroy(f);
+		ret = -EFAULT;
+		goto out;
+	}
+	list_add_tail(&f->node, &inst->filters);
+	inst->nr_filters++;
+	cse_steer_add(f);
+	ret = 0;
+out:
+	mutex_unlock(&inst->lock);
+	return ret;
+}
+
+long cse_ioctl_port_release(struct cse_inst *inst, void __user *uarg)
+{
+	size_t off = offsetof(struct cse_port, flags);
+	struct cse_filter *f;
+	struct cse_port p;
+	long ret = -ENOENT;
+
+	if (copy_from_user(&p, uarg, sizeof(p)))
+		return -EFAULT;
+	if (memchr_inv((u8 *)&p + off, 0, sizeof(p) - off))
+		return -EINVAL;
+
+	mutex_lock(&inst->lock);
+	list_for_each_entry(f, &inst->filters, node) {
+		if (f->id == p.id) {
+			cse_filter_remove(inst, f);
+			ret = 0;
+			break;
+		}
+	}
+	mutex_unlock(&inst->lock);
+	return ret;
+}
+
+/* At release: give back every port. */
+void cse_port_release_all(struct cse_inst *inst)
+{
+	struct cse_filter *f, *tmp;
+
+	list_for_each_entry_safe(f, tmp, &inst->filters, node)
+		cse_filter_remove(inst, f);
+}

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Flow steering: which received frames belong to which instance.
+ *
+ * Filters (reserved ports, port.c) live in one hash table keyed by protocol
+ * and local port; RX readers walk it under RCU, writers hold a spinlock. A
+ * frame belongs to an instance when one of the instance's filters matches
+ * it: an IPv4 TCP or UDP segment for the filter's port and address (and,
+ * for a connected filter, from its remote), or an ICMP error about such a
+ * flow. ARP frames are copied to every instance of the device and still go
+ * to the kernel. Everything else is not ours and goes on untouched.
+ */
+#include <linux/hashtable.h>
+#include <linux/icmp.h>
+#include <linux/if_ether.h>
+#include <linux/if_vlan.h>
+#include <linux/ip.h>
+#include <linux/skbuff.h>
+#include <net/ip.h>
+#include <net/route.h>
+
+#include "cse.h"
+
+#define CSE_STEER_BITS	10
+
+static DEFINE_HASHTABLE(cse_steer_table, CSE_STEER_BITS);
+static DEFINE_SPINLOCK(cse_steer_lock);
+
+static u32 cse_steer_key(u8 proto, __be16 lport)
+{
+	return ((u32)proto << 16) | (__force u16)lport;
+}
+
+void cse_steer_add(struct cse_filter *f)
+{
+	spin_lock_bh(&cse_steer_lock);
+	hash_add_rcu(cse_steer_table, &f->hnode,
+		     cse_steer_key(f->proto, f->lport));
+	spin_unlock_bh(&cse_steer_lock);
+}
+
+/* Readers may still see @f until a grace period has passed. */
+void cse_steer_del(struct cse_filter *f)
+{
+	spin_lock_bh(&cse_steer_lock);
+	hash_del_rcu(&f->hnode);
+	spin_unlock_bh(&cse_steer_lock);
+}
+
+/* The flow as seen from the instance: local is the destination of RX. */
+struct cse_flow {
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	__be16 rport;
+	u8 proto;
+};
+
+static bool cse_filter_match(const struct cse_filter *f,
+			     const struct cse_flow *fl)
+{
+	if (f->proto != fl->proto || f->lport != fl->lport)
+		return false;
+	if (f->laddr && f->laddr != fl->laddr)
+		return false;
+	return !f->raddr || (f->raddr == fl->raddr && f->rport == fl->rport);
+}
+
+static bool cse_steer_lookup(const struct cse_inst *inst,
+			     const struct cse_flow *fl)
+{
+	struct cse_filter *f;
+
+	hash_for_each_possible_rcu(cse_steer_table, f, hnode,
+				   cse_steer_key(fl->proto, fl->lport)) {
+		if (f->inst == inst && cse_filter_match(f, fl))
+			return true;
+	}
+	return false;
+}
+
+/* Does the instance own this flow, seen from its side? For TX validation. */
+bool cse_steer_owns(const struct cse_inst *inst, u8 proto, __be32 saddr,
+		    __be16 sport, __be32 daddr, __be16 dport)
+{
+	struct cse_flow fl = {
+		.proto = proto,
+		.laddr = saddr,
+		.lport = sport,
+		.raddr = daddr,
+		.rport = dport,
+	};
+	bool owns;
+
+	rcu_read_lock();
+	owns = cse_steer_lookup(inst, &fl);
+	rcu_read_unlock();
+	return owns;
+}
+
+/*
+ * The IPv4 header at @off of the skb's data, pulled into the linear part
+ * with @extra bytes after it; NULL when it is not a sane, unfragmented
+ * header.
+ */
+static const struct iphdr *cse_ip_header(struct sk_buff *skb, unsigned int off,
+					 unsigned int extra)
+{
+	const struct iphdr *iph;
+
+	if (!pskb_may_pull(skb, off + sizeof(*iph)))
+		return NULL;
+	iph = (const struct iphdr *)(skb->data + off);
+	if (iph->version != 4 || iph->ihl < 5 || ip_is_fragment(iph))
+		return NULL;
+	if (!pskb_may_pull(skb, off + iph->ihl * 4 + extra))
+		return NULL;
+	return (const struct iphdr *)(skb->data + off);
+}
+
+/* Ports of a TCP or UDP header at @th: source first, then destination. */
+static void cse_ports(const void *th, __be16 *src, __be16 *dst)
+{
+	const __be16 *ports = th;
+
+	*src = ports[0];
+	*dst = ports[1];
+}
+
+bool cse_icmp_is_error(u8 type)
+{
+	return type == ICMP_DEST_UNREACH || type == ICMP_TIME_EXCEEDED ||
+	       type == ICMP_PARAMETERPROB || type == ICMP_SOURCE_QUENCH;
+}
+
+/*
+ * An ICMP error quotes the offending datagram, which this host sent: its
+ * source is the instance's side of the flow.
+ */
+static bool cse_steer_icmp(const struct cse_inst *inst, struct sk_buff *skb,
+			   unsigned int off)
+{
+	const struct icmphdr *icmp;
+	const struct iphdr *inner;
+	struct cse_flow fl;
+
+	if (!pskb_may_pull(skb, off + sizeof(*icmp)))
+		return false;
+	icmp = (const struct icmphdr *)(skb->data + off);
+	if (!cse_icmp_is_error(icmp->type))
+		return false;
+	off += sizeof(*icmp);
+	inner = cse_ip_header(skb, off, 4);
+	if (!inner)
+		return false;
+	if (inner->protocol != IPPROTO_TCP && inner->protocol != IPPROTO_UDP)
+		return false;
+	fl.proto = inner->protocol;
+	fl.laddr = inner->saddr;
+	fl.raddr = inner->daddr;
+	cse_ports((const u8 *)inner + inner->ihl * 4, &fl.lport, &fl.rport);
+	return cse_steer_lookup(inst, &fl);
+}
+
+/* A frame for a local address of the instance's namespace, not forwarded. */
+static bool cse_steer_local(struct net_device *dev, __be32 daddr)
+{
+	return inet_addr_type_dev_table(dev_net(dev), dev, daddr) == RTN_LOCAL;
+}
+
+/* Where a frame received on the instance's device goes. */
+enum cse_verdict cse_steer(const struct cse_inst *inst, struct sk_buff *skb)
+{
+	const struct iphdr *iph;
+	struct cse_flow fl;
+
+	if (skb->protocol == htons(ETH_P_ARP))
+		return CSE_COPY;
+	if (skb->protocol != htons(ETH_P_IP) || skb->pkt_type != PACKET_HOST ||
+	    skb_vlan_tag_present(skb))
+		return CSE_PASS;
+	iph = cse_ip_header(skb, 0, 4);
+	if (!iph || ntohs(iph->tot_len) > skb->len ||
+	    ntohs(iph->tot_len) < iph->ihl * 4 + 4)
+		return CSE_PASS;
+	if (iph->protocol == IPPROTO_ICMP) {
+		if (!cse_steer_icmp(inst, skb, iph->ihl * 4))
+			return CSE_PASS;
+	} else if (iph->protocol == IPPROTO_TCP ||
+		   iph->protocol == IPPROTO_UDP) {
+		fl.proto = iph->protocol;
+		fl.laddr = iph->daddr;
+		fl.raddr = iph->saddr;
+		cse_ports(skb->data + iph->ihl * 4, &fl.rport, &fl.lport);
+		if (!cse_steer_lookup(inst, &fl))
+			return CSE_PASS;
+	} else {
+		return CSE_PASS;
+	}
+	/* Ours, if it is for this host and not passing through it. */
+	iph = (const struct iphdr *)skb->data;	/* pulls may have moved it */
+	return cse_steer_local(skb->dev, iph->daddr) ? CSE_TAKE : CSE_PASS;
+}

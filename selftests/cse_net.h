@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Topology and ring helpers shared by the cse.ko data-plane selftests.
+ *
+ *   this test's netns (the VM's init netns)    peer netns t->ns
+ *   +-----------------------------+            +-----------------------+
+ *   | t->a  10.77.X.1/24          |<--veth---->| t->b  10.77.X.2/24    |
+ *   | (instances attach here)     |            | (kernel stack: the    |
+ *   +-----------------------------+            |  traffic source)      |
+ *                                              +-----------------------+
+ *
+ * Names carry the test process's pid, so concurrent or leftover topologies
+ * never collide; X is derived from it too.
+ */
+#ifndef CSE_SELFTEST_NET_H
+#define CSE_SELFTEST_NET_H
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <grp.h>
+#include <sys/wait.h>
+#include <netinet/ip.h>
+
+#include "cse_util.h"
+
+struct t_net {
+	char a[IFNAMSIZ];
+	char b[IFNAMSIZ];
+	char ns[32];
+	int subnet;
+	int ifindex;
+	int up;
+	uint8_t peer_mac[6];
+};
+
+/* Run a shell command; returns its exit status (or -1). */
+static inline int t_sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	if (st == -1 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+/* Learn the peer end's Ethernet address. */
+static inline int t_peer_mac(struct t_net *t)
+{
+	unsigned int m[6];
+	char cmd[128];
+	FILE *f;
+	int n;
+
+	snprintf(cmd, sizeof(cmd), "ip netns exec %s cat /sys/class/net/%s/address",
+		 t->ns, t->b);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	n = fscanf(f, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4],
+		   &m[5]);
+	pclose(f);
+	for (int i = 0; i < 6; i++)
+		t->peer_mac[i] = m[i];
+	return n == 6 ? 0 : -1;
+}
+
+/* Create the veth pair and the peer netns; 0 or -1. */
+static inline int t_net_up(struct t_net *t)
+{
+	int pid = getpid();
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->a, sizeof(t->a), "cse%da", pid);
+	snprintf(t->b, sizeof(t->b), "cse%db", pid);
+	snprintf(t->ns, sizeof(t->ns), "cse-peer-%d", pid);
+	t->subnet = pid % 250 + 1;
+	if (t_sh("ip netns add %s && ip link add %s type veth peer name %s && "
+		 "ip link set %s netns %s && "
+		 "{ echo 1 > /proc/sys/net/ipv6/conf/%s/disable_ipv6; "
+		 "ip netns exec %s sh -c 'echo 1 > /proc/sys/net/ipv6/conf/%s/disable_ipv6'; "
+		 "true; } 2>/dev/null && "
+		 "ip addr add 10.77.%d.1/24 dev %s && ip link set %s up && "
+		 "ip -n %s addr add 10.77.%d.2/24 dev %s && "
+		 "ip -n %s link set %s up && ip -n %s link set lo up",
+		 t->ns, t->a, t->b, t->b, t->ns, t->a, t->ns, t->b,
+		 t->subnet, t->a, t->a,
+		 t->ns, t->subnet, t->b, t->ns, t->b, t->ns))
+		return -1;
+	t->ifindex = if_nametoindex(t->a);
+	t->up = 1;
+	/* Static neighbours: no ARP unless a test removes them. */
+	if (t_sh("ip neigh replace 10.77.%d.2 dev %s lladdr $(ip -n %s -br link show %s | awk '{print $3}') nud permanent && "
+		 "ip -n %s neigh replace 10.77.%d.1 dev %s lladdr $(cat /sys/class/net/%s/address) nud permanent",
+		 t->subnet, t->a, t->ns, t->b, t->ns, t->subnet, t->b, t->a))
+		return -1;
+	return t->ifindex && !t_peer_mac(t) ? 0 : -1;
+}
+
+/* 10.77.X.1 (ours) and 10.77.X.2 (the peer's), network order. */
+static inline in_addr_t t_addr(const struct t_net *t, int host)
+{
+	return htonl(0x0a4d0000 | t->subnet << 8 | host);
+}
+
+/*
+ * Fork a child that enters the peer's namespace: returns 0 in the child
+ * (which must _exit()), the child's pid in the parent, -1 on failure.
+ */
+static inline pid_t t_in_peer(const struct t_net *t)
+{
+	char path[64];
+	pid_t pid = fork();
+	int fd;
+
+	if (pid)
+		return pid;
+	snprintf(path, sizeof(path), "/run/netns/%s", t->ns);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || setns(fd, CLONE_NEWNET))
+		_exit(99);
+	close(fd);
+	return 0;
+}
+
+/* Wait for a child; its exit status, or -1. */
+static inline int t_wait(pid_t pid)
+{
+	int st;
+
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+/*
+ * From the peer's kernel stack: a UDP datagram from sport (0: any) to
+ * 10.77.X.1:dport. Returns 0 when sent.
+ */
+static inline int t_peer_udp(const struct t_net *t, int sport, int dport,
+			     const void *buf, size_t len)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	pid_t pid = t_in_peer(t);
+	int s;
+
+	if (pid)
+		return t_wait(pid);
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	if (s < 0)
+		_exit(1);
+	sin.sin_port = htons(sport);
+	if (sport && bind(s, (struct sockaddr *)&sin, sizeof(sin)))
+		_exit(2);
+	sin.sin_addr.s_addr = t_addr(t, 1);
+	sin.sin_port = htons(dport);
+	if (sendto(s, buf, len, 0, (struct sockaddr *)&sin, sizeof(sin)) !=
+	    (ssize_t)len)
+		_exit(3);
+	_exit(0);
+}
+
+/*
+ * Bytes queued on the kernel UDP socket bound to local port @port (as
+ * /proc/net/udp shows it), or -1 when no socket has that port.
+ */
+static inline long t_udp_rxq(int port)
+{
+	unsigned int lport, tx, rx;
+	char line[512];
+	long ret = -1;
+	FILE *f = fopen("/proc/net/udp", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " %*d: %*x:%x %*x:%*x %*x %x:%x", &lport, &tx,
+			   &rx) != 3)
+			continue;
+		if ((int)lport == port) {
+			ret = rx;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+/* A counter of /proc/net/snmp ("Udp", "InDatagrams"), or -1. */
+static inline long long t_snmp(const char *proto, const char *field)
+{
+	char names[1024], vals[1024], *n, *v, *sn, *sv;
+	size_t plen = strlen(proto);
+	long long ret = -1;
+	FILE *f = fopen("/proc/net/snmp", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(names, sizeof(names), f) && fgets(vals, sizeof(vals), f)) {
+		if (strncmp(names, proto, plen) || names[plen] != ':')
+			continue;
+		n = strtok_r(names, " \n", &sn);
+		v = strtok_r(vals, " \n", &sv);
+		while (n && v) {
+			if (!strcmp(n, field)) {
+				ret = atoll(v);
+				break;
+			}
+			n = strtok_r(NULL, " \n", &sn);
+			v = strtok_r(NULL, " \n", &sv);
+		}
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+static inline void t_net_down(struct t_net *t)
+{
+	if (!t->up)
+		return;
+	t_sh("ip link del %s 2>/dev/null; ip netns del %s 2>/dev/null",
+	     t->a, t->ns);
+	t->up = 0;
+}
+
+/* An attach request with small, valid sizes. */
+static inline void t_attach_req(struct cse_attach *req, int ifindex)
+{
+	memset(req, 0, sizeof(*req));
+	req->ifindex = ifindex;
+	req->rx_entries = 64;
+	req->tx_entries = 64;
+	req->ev_entries = 16;
+	req->frame_size = 2048;
+}
+
+/* Open, handshake and attach to ifindex with t_attach_req() sizes. */
+static inline int t_open_attached(int ifindex, struct cse_attach *req)
+{
+	struct cse_attach r;
+	int fd = cse_open_ready(NULL);
+
+	if (fd < 0)
+		return fd;
+	t_attach_req(&r, ifindex);
+	if (ioctl(fd, CSE_IOC_ATTACH, &r)) {
+		close(fd);
+		return -1;
+	}
+	if (req)
+		*req = r;
+	return fd;
+}
+
+/* A port request: proto, local port (host order), any local address. */
+static inline void t_port_req(struct cse_port *p, int proto, int port)
+{
+	memset(p, 0, sizeof(*p));
+	p->proto = proto;
+	p->local_port = htons(port);
+}
+
+/* Reserve; returns the filter id, or -errno. */
+static inline int t_reserve(int fd, struct cse_port *p)
+{
+	return ioctl(fd, CSE_IOC_PORT_RESERVE, p) ? -errno : (int)p->id;
+}
+
+static inline int t_release(int fd, uint32_t id)
+{
+	struct cse_port p;
+
+	memset(&p, 0, sizeof(p));
+	p.id = id;
+	return ioctl(fd, CSE_IOC_PORT_RELEASE, &p) ? -errno : 0;
+}
+
+/* A kernel socket bound to (any, port): 0 or -errno. Closed before return. */
+static inline int t_kernel_bind(int type, int port)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+	};
+	int s = socket(AF_INET, type, 0), ret;
+
+	if (s < 0)
+		return -errno;
+	ret = bind(s, (struct sockaddr *)&sin, sizeof(sin)) ? -errno : 0;
+	close(s);
+	return ret;
+}
+
+/* A port number of this test process's own, below the ephemeral range. */
+static inline int t_port(int n)
+{
+	return 20000 + (getpid() % 1000) * 10 + n;
+}
+
+/* Map an attached instance's area; NULL on failure. */
+static inline void *t_map(int fd, const struct cse_attach *req)
+{
+	void *p = mmap(NULL, req->mmap_size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED, fd, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* User space's side of a ring (uapi/linux/cse.h, "Rings"). */
+struct t_ring {
+	uint32_t *producer;
+	uint32_t *consumer;
+	uint32_t *flags;
+	char *desc;
+	uint32_t mask;
+	uint32_t entry_size;
+};
+
+static inline void t_ring(struct t_ring *r, void *area,
+			  const struct cse_ring_offsets *off)
+{
+	r->producer = (uint32_t *)((char *)area + off->producer);
+	r->consumer = (uint32_t *)((char *)area + off->consumer);
+	r->flags = (uint32_t *)((char *)area + off->flags);
+	r->desc = (char *)area + off->desc;
+	r->mask = off->entries - 1;
+	r->entry_size = off->entry_size;
+}
+
+/* Entries ready to consume (ring produced by the module). */
+static inline uint32_t t_ring_avail(const struct t_ring *r)
+{
+	return __atomic_load_n(r->producer, __ATOMIC_ACQUIRE) -
+	       __atomic_load_n(r->consumer, __ATOMIC_RELAXED);
+}
+
+static inline void *t_ring_entry(const struct t_ring *r, uint32_t idx)
+{
+	return r->desc + (size_t)(idx & r->mask) * r->entry_size;
+}
+
+/* Consume n entries: release them to the module. */
+static inline void t_ring_release(struct t_ring *r, uint32_t n)
+{
+	uint32_t c = __atomic_load_n(r->consumer, __ATOMIC_RELAXED);
+
+	__atomic_store_n(r->consumer, c + n, __ATOMIC_RELEASE);
+}
+
+/* Instance counters, or all-ones on failure. */
+static inline struct cse_stats t_stats(int fd)
+{
+	struct cse_stats st;
+
+	memset(&st, 0, sizeof(st));
+	if (ioctl(fd, CSE_IOC_GET_STATS, &st))
+		memset(&st, 0xff, sizeof(st));
+	return st;
+}
+
+/* Internet checksums, for frames the tests build and check. */
+static inline uint16_t csum_fold32(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+static inline uint32_t csum_add(uint32_t sum, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += b[i] << 8 | b[i + 1];
+	if (len & 1)
+		sum += b[len - 1] << 8;
+	return sum;
+}
+
+/* The IPv4 header checksum and the TCP/UDP checksum of a frame are right. */
+static inline int checksums_ok(const uint8_t *frame, uint32_t len)
+{
+	const struct iphdr *ip = (const void *)(frame + 14);
+	uint32_t ihl = ip->ihl * 4, l4len, sum;
+	uint8_t pseudo[12];
+
+	if (csum_fold32(csum_add(0, ip, ihl)) != 0xffff)
+		return 0;
+	l4len = ntohs(ip->tot_len) - ihl;
+	if (14 + ihl + l4len > len)
+		return 0;
+	memcpy(pseudo, &ip->saddr, 8);
+	pseudo[8] = 0;
+	pseudo[9] = ip->protocol;
+	pseudo[10] = l4len >> 8;
+	pseudo[11] = l4len & 0xff;
+	sum = csum_add(0, pseudo, 12);
+	sum = csum_add(sum, frame + 14 + ihl, l4len);
+	return csum_fold32(sum) == 0xffff;
+}
+
+#endif /* CSE_SELFTEST_NET_H */
