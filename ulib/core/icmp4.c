@@ -86,6 +86,9 @@ static void cse_icmp_error(struct cse_stack *st, const struct cse_ip4_rx *rx)
 			goto bad;
 		e.err = cse_unreach_errno[code].err;
 		e.fatal = cse_unreach_errno[code].fatal;
+		/* RFC 1191 4: the next-hop MTU, 0 from older routers. */
+		if (code == CSE_ICMP_FRAG_NEEDED)
+			e.mtu = cse_get16(rx->data + 6);
 	}
 	e.saddr = st->addr;
 	e.daddr = cse_get32(q + 16);

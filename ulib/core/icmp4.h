@@ -14,6 +14,7 @@
 
 #define CSE_ICMP_UNREACH_PROTO	2
 #define CSE_ICMP_UNREACH_PORT	3
+#define CSE_ICMP_FRAG_NEEDED	4
 
 /* Token bucket for ICMP errors, in nanoseconds of credit. */
 struct cse_icmp_limit {

@@ -174,6 +174,7 @@ int cse_ip4_output(struct cse_stack *st, struct cse_pbuf *pb, uint32_t daddr,
 	}
 	memset(h, 0, CSE_IP4_HLEN);
 	h[0] = 0x45;
+	h[1] = pb->tos;
 	cse_put16(h + 2, pb->len);
 	cse_put16(h + 4, st->ip_id++);
 	/* Never fragmented by us, so say so: path MTU discovery works. */

@@ -31,6 +31,7 @@ struct cse_ip4_err {
 	unsigned int l4len;		/* at least 8 */
 	int err;			/* positive errno */
 	bool fatal;			/* Linux's "hard" error */
+	uint16_t mtu;			/* fragmentation needed: next hop's */
 };
 
 void cse_ip4_input(struct cse_stack *st, const uint8_t *pkt,

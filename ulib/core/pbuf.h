@@ -38,6 +38,7 @@ struct cse_pbuf {
 	/* An out-of-order TCP segment: its sequence number, and FIN. */
 	bool tcp_fin;
 	uint32_t tcp_seq;
+	uint8_t tos;		/* to send: the IPv4 TOS byte (ECN bits) */
 	uint8_t buf[];
 };
 

@@ -65,3 +65,16 @@ void cse_ring_drop(struct cse_ring *r, uint32_t n)
 	r->head = (r->head + n) % r->cap;
 	r->len -= n;
 }
+
+int cse_ring_resize(struct cse_mem *m, struct cse_ring *r, uint32_t cap)
+{
+	struct cse_ring n;
+
+	if (cap < r->len || cse_ring_alloc(m, &n, cap))
+		return -ENOBUFS;
+	cse_ring_peek(r, 0, n.buf, r->len);
+	n.len = r->len;
+	cse_ring_free(m, r);
+	*r = n;
+	return 0;
+}

@@ -28,6 +28,12 @@ static inline uint32_t cse_ring_space(const struct cse_ring *r)
 	return r->cap - r->len;
 }
 
+/*
+ * Move the contents to storage of @cap bytes (at least the length);
+ * -ENOBUFS, and the ring untouched, when the instance cannot afford it.
+ */
+int cse_ring_resize(struct cse_mem *m, struct cse_ring *r, uint32_t cap);
+
 /* Append up to @n bytes; returns how many fitted. */
 uint32_t cse_ring_write(struct cse_ring *r, const void *src, uint32_t n);
 /* Copy @n bytes starting @off bytes past the head (all must exist). */

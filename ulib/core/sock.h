@@ -82,6 +82,8 @@ struct cse_sock {
 	bool keepalive;			/* SO_KEEPALIVE */
 	int keep_idle, keep_intvl, keep_cnt;	/* TCP_KEEP*, seconds */
 	unsigned int rcvbuf, sndbuf;	/* as Linux stores them (doubled) */
+	bool rcvbuf_locked;		/* SO_RCVBUF set: no autotuning */
+	bool sndbuf_locked;		/* SO_SNDBUF set: no autotuning */
 	size_t rmem;			/* truesize charged to @rcvbuf */
 	struct cse_pbq rxq;
 	cse_sock_notify_fn notify;

@@ -10,6 +10,7 @@
 
 #include "priv.h"
 #include "sock.h"
+#include "tcp.h"
 
 /* Linux's SOCK_MIN_RCVBUF and SOCK_MIN_SNDBUF on x86-64. */
 #define CSE_MIN_RCVBUF	2304
@@ -25,21 +26,24 @@ static unsigned int cse_buf_size(int val, unsigned int max, unsigned int min)
 	return v * 2 > min ? v * 2 : min;
 }
 
-/* An option's value: an int, or for SO_LINGER a struct linger. */
+/* An option's value: an int, a struct linger, or a name. */
 union cse_optval {
 	int i;
 	struct linger l;
+	char name[CSE_TCP_CA_NAME_MAX];
 };
 
 static int cse_set_rcvbuf(struct cse_sock *s, const union cse_optval *v)
 {
 	s->rcvbuf = cse_buf_size(v->i, s->st->cfg.rmem_max, CSE_MIN_RCVBUF);
+	s->rcvbuf_locked = true;
 	return 0;
 }
 
 static int cse_set_sndbuf(struct cse_sock *s, const union cse_optval *v)
 {
 	s->sndbuf = cse_buf_size(v->i, s->st->cfg.wmem_max, CSE_MIN_SNDBUF);
+	s->sndbuf_locked = true;
 	return 0;
 }
 
@@ -185,10 +189,37 @@ static void cse_get_keepcnt(struct cse_sock *s, union cse_optval *v)
 	v->i = s->keep_cnt;
 }
 
+/*
+ * TCP_CONGESTION: Linux's ENOENT for a name it does not know. A
+ * connection already running starts the new algorithm from its current
+ * windows, as Linux's tcp_reinit_congestion_control() does.
+ */
+static int cse_set_congestion(struct cse_sock *s, const union cse_optval *v)
+{
+	struct cse_tcp_sock *tp = cse_tcp_sk(s);
+	const struct cse_tcp_cc_ops *cc = cse_tcp_cc_find(v->name);
+	uint32_t cwnd = tp->cwnd, ssthresh = tp->ssthresh;
+
+	if (!cc)
+		return -ENOENT;
+	tp->cc = cc;
+	if (tp->state >= CSE_TCP_ESTABLISHED) {
+		cc->init(tp);
+		tp->cwnd = cwnd;
+		tp->ssthresh = ssthresh;
+	}
+	return 0;
+}
+
+static void cse_get_congestion(struct cse_sock *s, union cse_optval *v)
+{
+	strncpy(v->name, cse_tcp_sk(s)->cc->name, sizeof(v->name) - 1);
+}
+
 static const struct cse_sockopt {
 	int level, name;
 	int type;			/* socket type it applies to; 0: all */
-	socklen_t size;
+	socklen_t size;			/* a name's: the most it may take */
 	int (*set)(struct cse_sock *s, const union cse_optval *v);
 	void (*get)(struct cse_sock *s, union cse_optval *v);
 } cse_sockopts[] = {
@@ -214,6 +245,8 @@ static const struct cse_sockopt {
 	  cse_get_keepintvl },
 	{ IPPROTO_TCP, TCP_KEEPCNT, SOCK_STREAM, INT, cse_set_keepcnt,
 	  cse_get_keepcnt },
+	{ IPPROTO_TCP, TCP_CONGESTION, SOCK_STREAM, CSE_TCP_CA_NAME_MAX,
+	  cse_set_congestion, cse_get_congestion },
 #undef INT
 };
 
@@ -237,14 +270,18 @@ int cse_setsockopt(struct cse_sock *s, int level, int name, const void *val,
 {
 	const struct cse_sockopt *o = cse_sockopt_find(s, level, name);
 	union cse_optval v;
+	bool str;
 	int err;
 
 	/* Read-only ones (SO_ERROR, SO_TYPE) are unknown to set, as in Linux. */
 	if (!o || !o->set)
 		return -ENOPROTOOPT;
-	if (!val || len < o->size)
+	/* The one string: a name, cut to fit with its NUL as in Linux. */
+	str = o->set == cse_set_congestion;
+	if (!val || len < (str ? 1 : o->size))
 		return -EINVAL;
-	memcpy(&v, val, o->size);
+	memset(&v, 0, sizeof(v));
+	memcpy(&v, val, !str ? o->size : len < o->size ? len : o->size - 1);
 	err = o->set(s, &v);
 	if (!err)
 		cse_sock_changed(s);

@@ -45,6 +45,13 @@ struct cse_stack_config {
 
 	unsigned int tcp_rmem_default;	/* SO_RCVBUF of a TCP socket */
 	unsigned int tcp_wmem_default;	/* SO_SNDBUF of a TCP socket */
+	unsigned int tcp_rmem_max;	/* receive autotuning's limit */
+	unsigned int tcp_wmem_max;	/* send autotuning's limit */
+	unsigned int tcp_window_scaling; /* offer RFC 7323 window scaling */
+	unsigned int tcp_timestamps;	/* offer RFC 7323 timestamps */
+	unsigned int tcp_sack;		/* offer RFC 2018 SACK */
+	unsigned int tcp_syncookies;	/* cookies when the SYN queue fills */
+	unsigned int tcp_ecn;		/* Linux's: 1 ask, 2 accept only */
 	unsigned int tcp_syn_retries;	/* SYN retransmissions */
 	unsigned int tcp_synack_retries;
 	unsigned int tcp_retries2;	/* before an established one fails */

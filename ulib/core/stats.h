@@ -51,11 +51,19 @@
 	X(tcp_bad_csum)							\
 	X(tcp_rst_tx)							\
 	X(tcp_retransmits)						\
+	X(tcp_rto)		/* retransmission timeouts on data */	\
+	X(tcp_pmtu_shrink)	/* MSS cut by fragmentation needed */	\
+	X(tcp_ecn_ce)		/* data segments that came CE-marked */	\
+	X(tcp_ecn_reduce)	/* windows cut for an ECN-Echo */	\
 	X(tcp_ooo_queued)	/* out of order, kept for later */	\
 	X(tcp_ooo_drop)		/* out of order, no room to keep */	\
 	X(tcp_syn_drop)		/* listener's queues full */		\
+	X(tcp_cookie_sent)	/* SYN queue full: a cookie answered */	\
+	X(tcp_cookie_ok)	/* connections a cookie brought */	\
+	X(tcp_cookie_bad)	/* ACKs with a cookie that failed */	\
 	X(tcp_challenge_ack)	/* RFC 5961 */				\
 	X(tcp_oow_rate_limited)	/* invalid segments left unanswered */	\
+	X(tcp_paws_drop)	/* old timestamps (RFC 7323 5) */	\
 	X(mem_drop)		/* instance memory bound reached */
 
 struct cse_stats {

@@ -29,7 +29,7 @@ static void cse_tcp_init(struct cse_sock *s)
 	s->keep_cnt = 9;
 	tp->state = CSE_TCP_CLOSED;
 	tp->rto = c->tcp_rto_init_ns;
-	tp->cc = &cse_tcp_reno;
+	tp->cc = &cse_tcp_cubic;	/* Linux's default */
 	tp->mss = CSE_TCP_DEFAULT_MSS;
 	cse_list_init(&tp->child);
 	cse_list_init(&tp->syn_q);
@@ -170,6 +170,8 @@ static int cse_tcp_connect(struct cse_sock *s, const struct sockaddr_in *sin)
 	tp->snd_nxt = tp->iss;
 	tp->snd_max = tp->iss;
 	tp->snd_buf_seq = tp->iss + 1;
+	cse_tcp_opts_offer(tp, NULL);
+	cse_tcp_ecn_offer(tp, NULL);
 	cse_tcp_set_state(tp, CSE_TCP_SYN_SENT);
 	err = cse_tcp_send_syn(tp);
 	return err ? err : -EINPROGRESS;
@@ -210,19 +212,37 @@ static int cse_tcp_accept(struct cse_sock *s, struct cse_sock **child)
 	return 0;
 }
 
+/*
+ * Bounded half-open and ready queues: a SYN flood costs nothing. A full
+ * SYN queue answers with a cookie instead (tcp_cookie.c), as Linux's
+ * tcp_syncookies=1; a full accept queue drops.
+ */
 struct cse_tcp_sock *cse_tcp_child(struct cse_tcp_sock *lp,
 				   const struct cse_tcp_seg *seg)
+{
+	struct cse_stack *st = lp->sk.st;
+
+	if (lp->accept_n > lp->backlog) {
+		st->stats.tcp_syn_drop++;
+		return NULL;
+	}
+	if (lp->syn_n >= st->cfg.tcp_max_syn_backlog) {
+		if (st->cfg.tcp_syncookies)
+			cse_tcp_cookie_send(lp, seg);
+		else
+			st->stats.tcp_syn_drop++;
+		return NULL;
+	}
+	return cse_tcp_child_new(lp, seg);
+}
+
+struct cse_tcp_sock *cse_tcp_child_new(struct cse_tcp_sock *lp,
+				       const struct cse_tcp_seg *seg)
 {
 	struct cse_stack *st = lp->sk.st;
 	struct cse_tcp_sock *tp;
 	struct cse_sock *s;
 
-	/* Bounded half-open and ready queues: a SYN flood costs nothing. */
-	if (lp->syn_n >= st->cfg.tcp_max_syn_backlog ||
-	    lp->accept_n > lp->backlog) {
-		st->stats.tcp_syn_drop++;
-		return NULL;
-	}
 	s = cse_sock_alloc(st, &cse_tcp_ops);
 	if (!s) {
 		st->stats.mem_drop++;
@@ -231,6 +251,8 @@ struct cse_tcp_sock *cse_tcp_child(struct cse_tcp_sock *lp,
 	tp = cse_tcp_sk(s);
 	s->rcvbuf = lp->sk.rcvbuf;
 	s->sndbuf = lp->sk.sndbuf;
+	s->rcvbuf_locked = lp->sk.rcvbuf_locked;
+	s->sndbuf_locked = lp->sk.sndbuf_locked;
 	s->ttl = lp->sk.ttl;
 	s->ttl_set = lp->sk.ttl_set;
 	s->laddr = seg->daddr;
@@ -238,6 +260,7 @@ struct cse_tcp_sock *cse_tcp_child(struct cse_tcp_sock *lp,
 	s->rport = seg->sport;
 	cse_port_hash(&st->tcp, s, lp->sk.lport);
 	tp->parent = lp;
+	tp->cc = lp->cc;		/* as Linux, from the listener */
 	cse_list_add_tail(&lp->syn_q, &tp->child);
 	lp->syn_n++;
 	tp->state = CSE_TCP_SYN_RECEIVED;
@@ -309,6 +332,7 @@ static ssize_t cse_tcp_read(struct cse_tcp_sock *tp, void *buf, size_t len,
 		cse_ring_peek(&tp->rcvbuf, 0, buf, n);
 	if (!(flags & MSG_PEEK)) {
 		cse_ring_drop(&tp->rcvbuf, n);
+		cse_tcp_rcvbuf_tune(tp, n);
 		if (tp->state == CSE_TCP_ESTABLISHED ||
 		    tp->state == CSE_TCP_FIN_WAIT_1 ||
 		    tp->state == CSE_TCP_FIN_WAIT_2)

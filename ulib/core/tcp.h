@@ -4,13 +4,14 @@
  * tcp.c (socket calls), tcp_in.c (segment arrival, RFC 9293 3.10.7),
  * tcp_out.c (building and sending segments), tcp_timer.c (retransmission,
  * persist, TIME-WAIT), tcp_ooo.c (reassembly of out-of-order segments),
- * tcp_recovery.c (fast retransmit, NewReno), tcp_opt.c (options),
- * cc_reno.c (congestion control behind struct cse_tcp_cc_ops, so others
- * can be plugged in).
+ * tcp_recovery.c (fast retransmit, NewReno or RFC 6675 recovery),
+ * tcp_opt.c (options), cc.c, cc_cubic.c, cc_reno.c (congestion control
+ * behind struct cse_tcp_cc_ops, chosen with TCP_CONGESTION).
  *
- * Where later extensions go: window scaling, timestamps and SACK are
- * parsed into struct cse_tcp_opts already and negotiated in tcp_opt.c; a
- * SACK scoreboard would sit beside the out-of-order queue (tcp_ooo.c).
+ * RFC 7323 (window scaling, timestamps, PAWS) and SACK-permitted are
+ * negotiated in tcp_in.c's handshake paths through tcp_ts.c; SACK blocks
+ * are made from the out-of-order queue by tcp_sack.c and kept by the
+ * sender in tcp_sb.c's scoreboard; tcp_tune.c grows the receive buffer.
  */
 #ifndef CSE_CORE_TCP_H
 #define CSE_CORE_TCP_H
@@ -31,6 +32,8 @@
 #define CSE_TCP_PSH		0x08
 #define CSE_TCP_ACK		0x10
 #define CSE_TCP_URG		0x20
+#define CSE_TCP_ECE		0x40	/* RFC 3168 6.1 */
+#define CSE_TCP_CWR		0x80
 
 /* RFC 9293 3.3.2; code compares states, so the order is the RFC's. */
 enum cse_tcp_state {
@@ -58,6 +61,12 @@ static inline bool cse_seq_leq(uint32_t a, uint32_t b)
 	return (int32_t)(a - b) <= 0;
 }
 
+/* An option holds at most 4 SACK blocks, 3 beside timestamps. */
+#define CSE_TCP_MAX_SACKS	4
+
+/* Ranges the sender's SACK scoreboard keeps. */
+#define CSE_TCP_SB_MAX		16
+
 /* Options of a segment; what is absent stays zero. */
 struct cse_tcp_opts {
 	uint16_t mss;			/* 0: none */
@@ -66,6 +75,8 @@ struct cse_tcp_opts {
 	bool sack_ok;
 	bool has_ts;
 	uint32_t tsval, tsecr;
+	uint8_t nsacks;			/* SACK blocks (RFC 2018 3) */
+	uint32_t sack[CSE_TCP_MAX_SACKS][2];	/* [start, end) */
 };
 
 /* A received segment after validation. */
@@ -73,8 +84,9 @@ struct cse_tcp_seg {
 	uint32_t saddr, daddr;
 	uint16_t sport, dport;
 	uint32_t seq, ack;
-	uint16_t wnd;
-	uint8_t flags;
+	uint32_t wnd;			/* already scaled (RFC 7323 2.3) */
+	uint8_t flags;			/* all eight, ECE and CWR too */
+	bool ce;			/* IP said Congestion Experienced */
 	const uint8_t *data;
 	uint32_t len;			/* payload bytes */
 	struct cse_tcp_opts opt;
@@ -95,6 +107,11 @@ struct cse_tcp_cc_ops {
 };
 
 extern const struct cse_tcp_cc_ops cse_tcp_reno;
+extern const struct cse_tcp_cc_ops cse_tcp_cubic;
+/* Linux's TCP_CA_NAME_MAX: the longest name with its NUL. */
+#define CSE_TCP_CA_NAME_MAX	16
+/* The algorithm called @name (TCP_CONGESTION), or NULL. */
+const struct cse_tcp_cc_ops *cse_tcp_cc_find(const char *name);
 
 struct cse_tcp_sock {
 	struct cse_sock sk;		/* first: the socket layer's view */
@@ -108,6 +125,37 @@ struct cse_tcp_sock {
 	/* Receive sequence space. */
 	uint32_t irs, rcv_nxt;
 	uint32_t rcv_adv;		/* right edge we advertised */
+	uint32_t max_snd_wnd;		/* largest window the peer offered */
+
+	/* RFC 7323, settled by the handshake. */
+	bool wscale_ok;			/* WS offered (then: agreed) */
+	bool ts_on;			/* TS offered (then: agreed) */
+	uint8_t wscale_offer;		/* the shift our SYN offers */
+	uint8_t rcv_wscale;		/* shift of windows we send, agreed */
+	uint8_t snd_wscale;		/* shift of the peer's windows */
+	uint32_t ts_off;		/* our TSval clock's random offset */
+	uint32_t ts_recent;		/* TS.Recent (RFC 7323 4.3) */
+	uint64_t ts_recent_stamp;	/* when TS.Recent was taken */
+	uint32_t last_ack_sent;		/* Last.ACK.sent (RFC 7323 4.3) */
+	/* RFC 2018 and 2883, as the data receiver (tcp_sack.c). */
+	bool sack_ok;			/* SACK-permitted offered (agreed) */
+	bool dsack;			/* a duplicate to report next */
+	uint32_t dsack_start, dsack_end;
+	uint32_t sack_last;		/* start of the latest kept segment */
+	/* RFC 3168 ECN (tcp_ecn.c). */
+	bool ecn_ok;			/* asked for (then: agreed) */
+	bool ece_pending;		/* echo ECE until the peer's CWR */
+	bool cwr_pending;		/* CWR on our next new data */
+	uint32_t ecn_recover;		/* snd_max at the last reduction */
+	/* RFC 6675, as the data sender (tcp_sb.c). */
+	uint32_t sb[CSE_TCP_SB_MAX][2];	/* SACKed [start, end), sorted */
+	unsigned int sb_n;
+	uint32_t high_rxt;		/* HighRxt: end of the last resend */
+
+	/* Receive buffer autotuning (tcp_tune.c). */
+	uint64_t rcv_rtt;		/* the receiver's RTT estimate, ns */
+	uint64_t rcvq_start;		/* when this measurement began */
+	uint32_t rcvq_copied;		/* bytes read since then */
 
 	struct cse_ring sndbuf;		/* bytes from snd_buf_seq on */
 	struct cse_ring rcvbuf;		/* in-order bytes not yet read */
@@ -134,6 +182,7 @@ struct cse_tcp_sock {
 	bool in_recovery;		/* NewReno fast recovery (RFC 6582) */
 	uint32_t recover;		/* snd_max when recovery began */
 	const struct cse_tcp_cc_ops *cc;
+	uint64_t cc_priv[4];		/* the algorithm's own state */
 
 	/* Listener: half-open and ready children, both bounded. */
 	struct cse_tcp_sock *parent;
@@ -143,6 +192,7 @@ struct cse_tcp_sock {
 
 	int soft_err;			/* last ICMP error, for a timeout */
 	uint64_t last_oow_ack;		/* rate limit of challenge ACKs */
+	uint64_t last_cookie;		/* listener: when it last sent one */
 	bool orphan;			/* closed by the application */
 };
 
@@ -175,8 +225,17 @@ int cse_tcp_send_syn(struct cse_tcp_sock *tp);
 void cse_tcp_send_ack(struct cse_tcp_sock *tp);
 void cse_tcp_send_rst(struct cse_tcp_sock *tp);
 void cse_tcp_reply_rst(struct cse_stack *st, const struct cse_tcp_seg *seg);
+/* A SYN-ACK for @seg with @iss, @wnd and @opt, from no connection. */
+void cse_tcp_reply_synack(struct cse_stack *st, const struct cse_tcp_seg *seg,
+			  uint32_t iss, uint16_t wnd,
+			  const struct cse_tcp_opts *opt);
 void cse_tcp_retransmit(struct cse_tcp_sock *tp);
-void cse_tcp_fast_retransmit(struct cse_tcp_sock *tp);
+/* Resend up to @max bytes from @seq; returns the sequence space sent. */
+uint32_t cse_tcp_retransmit_range(struct cse_tcp_sock *tp, uint32_t seq,
+				  uint32_t max);
+uint32_t cse_tcp_fast_retransmit(struct cse_tcp_sock *tp);
+/* Send one new segment of at most @room bytes; false if none went. */
+bool cse_tcp_send_new(struct cse_tcp_sock *tp, uint32_t room);
 void cse_tcp_probe_window(struct cse_tcp_sock *tp);
 void cse_tcp_send_keepalive(struct cse_tcp_sock *tp);
 uint32_t cse_tcp_rcv_wnd(const struct cse_tcp_sock *tp);
@@ -194,9 +253,14 @@ void cse_tcp_dupack(struct cse_tcp_sock *tp, uint32_t ack);
 /* New data (@acked bytes) was acknowledged during recovery. */
 void cse_tcp_recovery_ack(struct cse_tcp_sock *tp, uint32_t acked);
 void cse_tcp_recovery_timeout(struct cse_tcp_sock *tp);
+/* RFC 6675 5 step (C): send what pipe and cwnd allow during recovery. */
+void cse_tcp_sack_send(struct cse_tcp_sock *tp);
 
 /* tcp_ooo.c */
 bool cse_tcp_ooo_add(struct cse_tcp_sock *tp, const struct cse_tcp_seg *seg);
+/* Is [@seq, @seq + @len) already held by one queued segment? */
+bool cse_tcp_ooo_covered(const struct cse_tcp_sock *tp, uint32_t seq,
+			 uint32_t len);
 /*
  * Move what the queue now holds in order into rcvbuf; true if a queued
  * FIN became due.
@@ -215,8 +279,87 @@ void cse_tcp_keepalive_reset(struct cse_tcp_sock *tp);
 void cse_tcp_ack_later(struct cse_tcp_sock *tp, uint32_t n);
 
 /* tcp_opt.c */
+/* Longest option list a header can carry (RFC 9293 3.1). */
+#define CSE_TCP_OPT_MAX		40
+/* Bytes NOP, NOP, timestamps take in every segment (RFC 7323 3.2). */
+#define CSE_TCP_TS_LEN		12
+
 int cse_tcp_parse_opts(const uint8_t *p, unsigned int len,
 		       struct cse_tcp_opts *o);
-unsigned int cse_tcp_write_syn_opts(uint8_t *p, uint16_t mss);
+/* Write @o's options (padded to 32 bits) at @p; returns their length. */
+unsigned int cse_tcp_write_opts(uint8_t *p, const struct cse_tcp_opts *o);
+
+/* tcp_cookie.c: SYN cookies when a listener's SYN queue is full. */
+/* Answer @seg, a SYN, with a cookie SYN-ACK; keeps no state. */
+void cse_tcp_cookie_send(struct cse_tcp_sock *lp, const struct cse_tcp_seg *seg);
+/*
+ * @seg, an ACK to the listener, carries a valid cookie: a child in
+ * SYN-RECEIVED, its options restored, ready for the ACK; else NULL.
+ */
+struct cse_tcp_sock *cse_tcp_cookie_check(struct cse_tcp_sock *lp,
+					  const struct cse_tcp_seg *seg);
+/* tcp.c: a child without the queue limits (the cookie vouches). */
+struct cse_tcp_sock *cse_tcp_child_new(struct cse_tcp_sock *lp,
+				       const struct cse_tcp_seg *seg);
+
+/* tcp_ecn.c: RFC 3168 ECN. */
+/* Before our SYN: ask (tcp_ecn=1) or answer a SYN that asked (@syn). */
+void cse_tcp_ecn_offer(struct cse_tcp_sock *tp, const struct cse_tcp_seg *syn);
+/* The peer's SYN-ACK: did it agree? */
+void cse_tcp_ecn_agree(struct cse_tcp_sock *tp, const struct cse_tcp_seg *seg);
+/* An acceptable segment: CE to echo, CWR to stop echoing. */
+void cse_tcp_ecn_input(struct cse_tcp_sock *tp, const struct cse_tcp_seg *seg);
+/* Its ACK, once processed: an ECE to obey. */
+void cse_tcp_ecn_ack(struct cse_tcp_sock *tp, const struct cse_tcp_seg *seg);
+/* ECN flags and IP TOS for a segment with @flags of @len at @seq. */
+uint8_t cse_tcp_ecn_flags(struct cse_tcp_sock *tp, uint8_t flags,
+			  uint32_t seq, uint32_t len, uint8_t *tos);
+
+/* tcp_sack.c */
+/* The SACK blocks our next ACK carries, at most @max; returns how many. */
+unsigned int cse_tcp_sack_blocks(struct cse_tcp_sock *tp,
+				 uint32_t (*blk)[2], unsigned int max);
+/* RFC 2883: [@start, @end) arrived twice; tell the peer in the next ACK. */
+void cse_tcp_dsack_note(struct cse_tcp_sock *tp, uint32_t start,
+			uint32_t end);
+
+/* tcp_sb.c: the sender's scoreboard (RFC 6675). */
+void cse_tcp_sb_clear(struct cse_tcp_sock *tp);
+/* Take an ACK's SACK blocks; forget what snd_una passed. */
+void cse_tcp_sb_update(struct cse_tcp_sock *tp, const struct cse_tcp_seg *seg);
+void cse_tcp_sb_prune(struct cse_tcp_sock *tp);
+/* IsLost(@seq), SetPipe() and NextSeg() rule 1 of RFC 6675 4. */
+bool cse_tcp_sb_lost(const struct cse_tcp_sock *tp, uint32_t seq);
+uint32_t cse_tcp_sb_pipe(const struct cse_tcp_sock *tp);
+bool cse_tcp_sb_next_lost(const struct cse_tcp_sock *tp, uint32_t *seq,
+			  uint32_t *len);
+
+/* tcp_tune.c */
+/* The application read @n bytes: grow the receive buffer if it limits. */
+void cse_tcp_rcvbuf_tune(struct cse_tcp_sock *tp, uint32_t n);
+/* The receiver's RTT from a segment echoing our timestamp. */
+void cse_tcp_rcv_rtt_sample(struct cse_tcp_sock *tp,
+			    const struct cse_tcp_seg *seg);
+
+/* tcp_ts.c: RFC 7323 negotiation, timestamps and PAWS. */
+/* Before our SYN: decide what to offer (@peer: the peer's SYN or NULL). */
+void cse_tcp_opts_offer(struct cse_tcp_sock *tp,
+			const struct cse_tcp_opts *peer);
+/* The peer's SYN or SYN-ACK: keep what both sides offered. */
+void cse_tcp_opts_agree(struct cse_tcp_sock *tp, const struct cse_tcp_seg *seg);
+/* The window shift this socket offers (RFC 7323 2.3). */
+uint8_t cse_tcp_choose_wscale(const struct cse_tcp_sock *tp);
+/* The per-connection offset of our TSval clock. */
+uint32_t cse_tcp_ts_offset(struct cse_stack *st, uint32_t laddr,
+			   uint16_t lport, uint32_t raddr, uint16_t rport);
+/* Our TSval now (RFC 7323 5.4: milliseconds, per-connection offset). */
+uint32_t cse_tcp_ts_now(const struct cse_tcp_sock *tp);
+/* RFC 7323 5.3 R1: true if @seg is an old duplicate to be dropped. */
+bool cse_tcp_paws_reject(const struct cse_tcp_sock *tp,
+			 const struct cse_tcp_seg *seg);
+/* RFC 7323 4.3: remember the TSval of an acceptable segment. */
+void cse_tcp_ts_update(struct cse_tcp_sock *tp, const struct cse_tcp_seg *seg);
+/* RFC 7323 4.1: an RTT sample from the echo of new data's ACK. */
+bool cse_tcp_ts_rtt(struct cse_tcp_sock *tp, const struct cse_tcp_seg *seg);
 
 #endif /* CSE_CORE_TCP_H */

@@ -40,7 +40,8 @@ static bool cse_tcp_parse(struct cse_stack *st, const struct cse_ip4_rx *rx,
 	seg->dport = cse_get16(p + 2);
 	seg->seq = cse_get32(p + 4);
 	seg->ack = cse_get32(p + 8);
-	seg->flags = p[13] & 0x3f;	/* ECN bits are not used */
+	seg->flags = p[13];
+	seg->ce = (rx->hdr[1] & 3) == 3;	/* RFC 3168 5: CE */
 	seg->wnd = cse_get16(p + 14);
 	seg->data = p + hlen;
 	seg->len = rx->len - hlen;
@@ -61,6 +62,30 @@ static uint16_t cse_tcp_send_mss(const struct cse_stack *st,
 	return (uint16_t)(mss < 64 ? 64 : mss);
 }
 
+static void cse_tcp_sync_input(struct cse_tcp_sock *tp,
+			       const struct cse_tcp_seg *seg);
+
+/*
+ * An ACK to a listener: the end of a handshake that a SYN cookie
+ * answered, which then completes as any other; else it gets an RST.
+ */
+static void cse_tcp_listen_ack(struct cse_tcp_sock *lp,
+			       const struct cse_tcp_seg *seg)
+{
+	struct cse_tcp_sock *tp = NULL;
+	struct cse_tcp_seg s;
+
+	if (!(seg->flags & CSE_TCP_SYN))
+		tp = cse_tcp_cookie_check(lp, seg);
+	if (!tp) {
+		cse_tcp_reply_rst(lp->sk.st, seg);
+		return;
+	}
+	s = *seg;
+	s.wnd <<= tp->snd_wscale;
+	cse_tcp_sync_input(tp, &s);
+}
+
 static void cse_tcp_listen_input(struct cse_tcp_sock *lp,
 				 const struct cse_tcp_seg *seg)
 {
@@ -70,7 +95,7 @@ static void cse_tcp_listen_input(struct cse_tcp_sock *lp,
 	if (seg->flags & CSE_TCP_RST)
 		return;
 	if (seg->flags & CSE_TCP_ACK) {
-		cse_tcp_reply_rst(st, seg);
+		cse_tcp_listen_ack(lp, seg);
 		return;
 	}
 	if (!(seg->flags & CSE_TCP_SYN))
@@ -80,6 +105,7 @@ static void cse_tcp_listen_input(struct cse_tcp_sock *lp,
 		return;
 	tp->irs = seg->seq;
 	tp->rcv_nxt = seg->seq + 1;
+	tp->rcv_adv = tp->rcv_nxt;	/* nothing offered yet */
 	tp->iss = cse_tcp_isn(st, tp->sk.laddr, tp->sk.lport, tp->sk.raddr,
 			      tp->sk.rport);
 	tp->snd_una = tp->iss;
@@ -90,6 +116,9 @@ static void cse_tcp_listen_input(struct cse_tcp_sock *lp,
 	tp->snd_wl1 = seg->seq;
 	tp->snd_wl2 = tp->iss;
 	tp->mss = cse_tcp_send_mss(st, seg);
+	cse_tcp_opts_offer(tp, &seg->opt);
+	cse_tcp_opts_agree(tp, seg);
+	cse_tcp_ecn_offer(tp, seg);
 	/* Data on the SYN is not kept: the peer sends it again. */
 	cse_tcp_send_syn(tp);
 }
@@ -102,16 +131,19 @@ static void cse_tcp_established(struct cse_tcp_sock *tp,
 	if (cse_seq_lt(tp->snd_nxt, tp->snd_una))
 		tp->snd_nxt = tp->snd_una;
 	tp->snd_wnd = seg->wnd;
+	tp->max_snd_wnd = seg->wnd;
 	tp->snd_wl1 = seg->seq;
 	tp->snd_wl2 = seg->ack;
 	tp->retries = 0;
 	tp->rto = tp->sk.st->cfg.tcp_rto_init_ns;
 	tp->recover = tp->iss;
+	tp->ecn_recover = tp->iss;
 	tp->quickacks = 16;		/* Linux's TCP_MAX_QUICKACKS */
 	tp->cc->init(tp);
 	cse_timer_del(&tp->rtx_timer);
 	cse_tcp_set_state(tp, CSE_TCP_ESTABLISHED);
 	tp->last_rx = cse_now(tp->sk.st);
+	tp->rcvq_start = tp->last_rx;	/* autotuning measures from here */
 	cse_tcp_keepalive_reset(tp);
 }
 
@@ -135,7 +167,14 @@ static void cse_tcp_syn_sent_input(struct cse_tcp_sock *tp,
 		return;
 	tp->irs = seg->seq;
 	tp->rcv_nxt = seg->seq + 1;
+	tp->rcv_adv = tp->rcv_nxt;	/* nothing offered yet */
 	tp->mss = cse_tcp_send_mss(st, seg);
+	cse_tcp_opts_agree(tp, seg);
+	if (ack)
+		cse_tcp_ecn_agree(tp, seg);
+	else				/* simultaneous: as a SYN asks */
+		tp->ecn_ok = tp->ecn_ok && (seg->flags & CSE_TCP_ECE) &&
+			     (seg->flags & CSE_TCP_CWR);
 	if (ack) {
 		cse_tcp_established(tp, seg);
 		cse_tcp_send_ack(tp);
@@ -224,10 +263,11 @@ static bool cse_tcp_rst_input(struct cse_tcp_sock *tp,
 }
 
 /* New data acknowledged: free it, sample the RTT, grow the window. */
-static void cse_tcp_new_ack(struct cse_tcp_sock *tp, uint32_t ack)
+static void cse_tcp_new_ack(struct cse_tcp_sock *tp,
+			    const struct cse_tcp_seg *seg)
 {
 	struct cse_stack *st = tp->sk.st;
-	uint32_t acked = ack - tp->snd_una;
+	uint32_t ack = seg->ack, acked = ack - tp->snd_una;
 
 	if (cse_seq_lt(tp->snd_buf_seq, ack)) {
 		uint32_t n = ack - tp->snd_buf_seq;
@@ -240,9 +280,12 @@ static void cse_tcp_new_ack(struct cse_tcp_sock *tp, uint32_t ack)
 	tp->snd_una = ack;
 	if (cse_seq_lt(tp->snd_nxt, ack))
 		tp->snd_nxt = ack;
+	cse_tcp_sb_prune(tp);
 	if (tp->rtt_pending && cse_seq_lt(tp->rtt_seq, ack)) {
 		tp->rtt_pending = false;
 		cse_tcp_rtt_sample(tp, cse_now(st) - tp->rtt_start);
+	} else {
+		cse_tcp_ts_rtt(tp, seg);
 	}
 	tp->retries = 0;
 	tp->dupacks = 0;
@@ -277,7 +320,7 @@ static bool cse_tcp_ack_input(struct cse_tcp_sock *tp,
 		return true;
 	}
 	/* RFC 5961 5.2: older than any window could explain. */
-	if (cse_seq_lt(ack, tp->snd_una - 65535)) {
+	if (cse_seq_lt(ack, tp->snd_una - tp->max_snd_wnd)) {
 		cse_tcp_challenge_ack(tp, seg);
 		return true;
 	}
@@ -287,18 +330,23 @@ static bool cse_tcp_ack_input(struct cse_tcp_sock *tp,
 	 */
 	if (!seg->wnd && ack == tp->snd_una)
 		tp->retries = 0;
+	if (tp->sack_ok)
+		cse_tcp_sb_update(tp, seg);
 	if (cse_seq_lt(tp->snd_una, ack)) {
-		cse_tcp_new_ack(tp, ack);
+		cse_tcp_new_ack(tp, seg);
 	} else if (ack == tp->snd_una && !seg->len &&
 		   !(seg->flags & CSE_TCP_FIN) && tp->snd_una != tp->snd_max &&
 		   seg->wnd == tp->snd_wnd) {
 		cse_tcp_dupack(tp, ack);	/* RFC 5681's definition */
 	}
+	cse_tcp_ecn_ack(tp, seg);
 	if (cse_seq_lt(tp->snd_wl1, seg->seq) ||
 	    (tp->snd_wl1 == seg->seq && cse_seq_leq(tp->snd_wl2, ack))) {
 		tp->snd_wnd = seg->wnd;
 		tp->snd_wl1 = seg->seq;
 		tp->snd_wl2 = ack;
+		if (tp->max_snd_wnd < seg->wnd)
+			tp->max_snd_wnd = seg->wnd;
 	}
 	if (!cse_tcp_fin_acked(tp))
 		return false;
@@ -382,10 +430,14 @@ static void cse_tcp_data_ahead(struct cse_tcp_sock *tp,
 {
 	struct cse_stack *st = tp->sk.st;
 
-	if (cse_tcp_ooo_add(tp, seg))
+	if (cse_tcp_ooo_add(tp, seg)) {
 		st->stats.tcp_ooo_queued++;
-	else
+		tp->sack_last = seg->seq;
+	} else if (cse_tcp_ooo_covered(tp, seg->seq, seg->len)) {
+		cse_tcp_dsack_note(tp, seg->seq, seg->seq + seg->len);
+	} else {
 		st->stats.tcp_ooo_drop++;
+	}
 }
 
 /*
@@ -411,6 +463,9 @@ static enum cse_tcp_ack cse_tcp_data_input(struct cse_tcp_sock *tp,
 		return CSE_TCP_ACK_NOW;	/* a duplicate ACK tells the peer */
 	}
 	skip = tp->rcv_nxt - seg->seq;
+	if (skip)			/* RFC 2883: say what came twice */
+		cse_tcp_dsack_note(tp, seg->seq, seg->seq + (skip < len ?
+							       skip : len));
 	if (skip >= len)
 		return CSE_TCP_ACK_NOW;	/* all old: re-acknowledge */
 	*n = cse_ring_write(&tp->rcvbuf, seg->data + skip, len - skip);
@@ -457,11 +512,23 @@ static void cse_tcp_sync_input(struct cse_tcp_sock *tp,
 		cse_tcp_enter_time_wait(tp);
 		return;
 	}
+	/* RFC 7323 5.3: PAWS comes before the sequence number check. */
+	if (cse_tcp_paws_reject(tp, seg)) {
+		tp->sk.st->stats.tcp_paws_drop++;
+		cse_tcp_oow_ack(tp, seg, false);
+		return;
+	}
 	if (!cse_tcp_acceptable(tp, seg)) {
+		/* Old data, a retransmission we did not need (RFC 2883). */
+		if (seg->len && cse_seq_leq(seg->seq + seg->len, tp->rcv_nxt))
+			cse_tcp_dsack_note(tp, seg->seq, seg->seq + seg->len);
 		if (!(seg->flags & CSE_TCP_RST))
 			cse_tcp_oow_ack(tp, seg, false);
 		return;
 	}
+	cse_tcp_ts_update(tp, seg);
+	cse_tcp_rcv_rtt_sample(tp, seg);
+	cse_tcp_ecn_input(tp, seg);
 	/* The peer is alive: keepalive starts over. */
 	tp->last_rx = cse_now(tp->sk.st);
 	tp->keep_probes = 0;
@@ -506,6 +573,9 @@ void cse_tcp_input(struct cse_stack *st, const struct cse_ip4_rx *rx)
 		cse_tcp_reply_rst(st, &seg);
 		return;
 	}
+	/* RFC 7323 2.2: a SYN's window is never scaled. */
+	if (!(seg.flags & CSE_TCP_SYN))
+		seg.wnd <<= tp->snd_wscale;
 	if (tp->state == CSE_TCP_LISTEN)
 		cse_tcp_listen_input(tp, &seg);
 	else if (tp->state == CSE_TCP_SYN_SENT)
@@ -531,6 +601,33 @@ void cse_tcp_error(struct cse_tcp_sock *tp, int err)
 		tp->soft_err = err;
 }
 
+/* Linux's min_pmtu: no path is believed to be narrower. */
+#define CSE_TCP_PMTU_MIN	552
+
+/*
+ * RFC 1191: the path is narrower than our segments. Shrink the MSS to
+ * fit (a missing next-hop MTU, from an RFC 792 router, counts as the
+ * floor) and send again from snd_una; this is not congestion, so the
+ * windows stay. A larger MTU than ours changes nothing.
+ */
+static void cse_tcp_pmtu(struct cse_tcp_sock *tp, uint32_t mtu)
+{
+	uint32_t mss;
+
+	if (mtu < CSE_TCP_PMTU_MIN)
+		mtu = CSE_TCP_PMTU_MIN;
+	mss = mtu - 40 - (tp->ts_on ? CSE_TCP_TS_LEN : 0);
+	if (mss >= tp->mss)
+		return;
+	tp->mss = (uint16_t)mss;
+	tp->sk.st->stats.tcp_pmtu_shrink++;
+	if (tp->state < CSE_TCP_ESTABLISHED)
+		return;			/* the SYN carried no data */
+	tp->snd_nxt = tp->snd_una;
+	tp->rtt_pending = false;	/* Karn: what follows is resent */
+	cse_tcp_output(tp);
+}
+
 /*
  * ICMP about a segment we sent. RFC 5927: believe it only if the quoted
  * sequence number is one we have in flight.
@@ -546,5 +643,9 @@ void cse_tcp_err(struct cse_stack *st, const struct cse_ip4_err *e)
 	if (!tp || !s->raddr || cse_seq_lt(seq, tp->snd_una) ||
 	    !cse_seq_lt(seq, tp->snd_max))
 		return;
+	if (e->err == EMSGSIZE) {
+		cse_tcp_pmtu(tp, e->mtu);
+		return;
+	}
 	cse_tcp_error(tp, e->err);
 }

@@ -12,9 +12,8 @@
 #include "priv.h"
 #include "tcp.h"
 
-/* Is [seq, seq+len) already covered by one queued segment? */
-static bool cse_tcp_ooo_covered(const struct cse_tcp_sock *tp, uint32_t seq,
-				uint32_t len)
+bool cse_tcp_ooo_covered(const struct cse_tcp_sock *tp, uint32_t seq,
+			 uint32_t len)
 {
 	const struct cse_pbuf *pb;
 

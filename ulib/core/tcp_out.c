@@ -19,18 +19,18 @@ struct cse_tcp_out {
 	uint32_t seq, ack;
 	uint8_t flags;
 	uint16_t wnd;
-	uint16_t mss_opt;		/* 0: no MSS option */
+	struct cse_tcp_opts opt;	/* what options to write */
 	const struct cse_ring *data;	/* payload source, or NULL */
 	uint32_t data_off, len;
 	uint8_t ttl;
+	uint8_t tos;			/* ECN field */
 	struct cse_sock *owner;
 };
 
 static int cse_tcp_emit(struct cse_stack *st, const struct cse_tcp_out *o)
 {
-	uint8_t opt[4];
-	unsigned int olen = o->mss_opt ? cse_tcp_write_syn_opts(opt,
-								o->mss_opt) : 0;
+	uint8_t opt[CSE_TCP_OPT_MAX];
+	unsigned int olen = cse_tcp_write_opts(opt, &o->opt);
 	unsigned int hlen = CSE_TCP_HLEN + olen;
 	struct cse_pbuf *pb = cse_pbuf_alloc(&st->mem, CSE_PBUF_HEADROOM,
 					     hlen + o->len);
@@ -56,12 +56,14 @@ static int cse_tcp_emit(struct cse_stack *st, const struct cse_tcp_out *o)
 	sum = cse_csum_pseudo(st->addr, o->raddr, IPPROTO_TCP, hlen + o->len);
 	cse_put16(h + 16, cse_csum_fold(cse_csum_add(sum, h, hlen + o->len)));
 	st->stats.tcp_tx++;
+	pb->tos = o->tos;
 	return cse_ip4_output(st, pb, o->raddr, IPPROTO_TCP, o->ttl, o->owner);
 }
 
 /*
  * The receive window to advertise: free buffer, never shrinking what was
- * already offered (RFC 9293 3.8.6.2.2), at most 65535 without scaling.
+ * already offered (RFC 9293 3.8.6.2.2), at most what the window field
+ * can say with the agreed scale (RFC 7323 2.3).
  */
 uint32_t cse_tcp_rcv_wnd(const struct cse_tcp_sock *tp)
 {
@@ -73,7 +75,50 @@ uint32_t cse_tcp_rcv_wnd(const struct cse_tcp_sock *tp)
 		offered = 0;
 	if (space < offered)
 		space = offered;
-	return space > 65535 ? 65535 : space;
+	if (space > 65535u << tp->rcv_wscale)
+		space = 65535u << tp->rcv_wscale;
+	return space;
+}
+
+/*
+ * The window field of a segment with @flags. Scaling rounds down, so the
+ * edge we already promised stays where it was (RFC 7323 2.4) instead of
+ * appearing to move back.
+ */
+static uint16_t cse_tcp_wnd_field(struct cse_tcp_sock *tp, uint8_t flags)
+{
+	uint32_t wnd = cse_tcp_rcv_wnd(tp), field;
+
+	if (flags & CSE_TCP_SYN)	/* never scaled (RFC 7323 2.2) */
+		field = wnd > 65535 ? 65535 : wnd;
+	else
+		field = wnd >> tp->rcv_wscale;
+	wnd = field << ((flags & CSE_TCP_SYN) ? 0 : tp->rcv_wscale);
+	if (cse_seq_lt(tp->rcv_adv, tp->rcv_nxt + wnd))
+		tp->rcv_adv = tp->rcv_nxt + wnd;
+	return (uint16_t)field;
+}
+
+/* The options a segment of @tp with @flags and @len bytes carries. */
+static void cse_tcp_conn_opts(struct cse_tcp_sock *tp, uint8_t flags,
+			      uint32_t len, struct cse_tcp_opts *o)
+{
+	if (flags & CSE_TCP_RST)
+		return;
+	if (flags & CSE_TCP_SYN) {
+		o->mss = (uint16_t)(tp->sk.st->mtu - 40);
+		o->has_wscale = tp->wscale_ok;
+		o->wscale = tp->wscale_offer;
+		o->sack_ok = tp->sack_ok;
+	}
+	if (tp->ts_on) {
+		o->has_ts = true;
+		o->tsval = cse_tcp_ts_now(tp);
+		o->tsecr = tp->ts_recent;
+	}
+	if (!len && !(flags & CSE_TCP_SYN))
+		o->nsacks = (uint8_t)cse_tcp_sack_blocks(tp, o->sack,
+				CSE_TCP_MAX_SACKS - tp->ts_on);
 }
 
 /* Send a segment of this connection: @len bytes from sequence @seq. */
@@ -87,15 +132,13 @@ static int cse_tcp_xmit(struct cse_tcp_sock *tp, uint32_t seq, uint32_t len,
 		.data = &tp->sndbuf, .data_off = seq - tp->snd_buf_seq,
 		.len = len, .ttl = cse_sock_ttl(s), .owner = s,
 	};
-	uint32_t wnd = cse_tcp_rcv_wnd(tp);
 
-	if (flags & CSE_TCP_SYN)
-		o.mss_opt = (uint16_t)(s->st->mtu - 40);
-	if (!(flags & CSE_TCP_RST)) {
-		o.wnd = (uint16_t)wnd;
-		tp->rcv_adv = tp->rcv_nxt + wnd;
-	}
+	cse_tcp_conn_opts(tp, flags, len, &o.opt);
+	o.flags |= cse_tcp_ecn_flags(tp, flags, seq, len, &o.tos);
+	if (!(flags & CSE_TCP_RST))
+		o.wnd = cse_tcp_wnd_field(tp, flags);
 	if (flags & CSE_TCP_ACK) {	/* whatever waited is acknowledged */
+		tp->last_ack_sent = tp->rcv_nxt;
 		tp->rcv_unacked = 0;
 		cse_timer_del(&tp->delack_timer);
 	}
@@ -163,6 +206,20 @@ void cse_tcp_reply_rst(struct cse_stack *st, const struct cse_tcp_seg *seg)
 	cse_tcp_emit(st, &o);
 }
 
+void cse_tcp_reply_synack(struct cse_stack *st, const struct cse_tcp_seg *seg,
+			  uint32_t iss, uint16_t wnd,
+			  const struct cse_tcp_opts *opt)
+{
+	struct cse_tcp_out o = {
+		.raddr = seg->saddr, .sport = seg->dport, .dport = seg->sport,
+		.seq = iss, .ack = seg->seq + 1,
+		.flags = CSE_TCP_SYN | CSE_TCP_ACK, .wnd = wnd, .opt = *opt,
+		.ttl = (uint8_t)st->cfg.ttl,
+	};
+
+	cse_tcp_emit(st, &o);
+}
+
 static uint32_t cse_tcp_data_end(const struct cse_tcp_sock *tp)
 {
 	return tp->snd_buf_seq + tp->sndbuf.len;
@@ -224,18 +281,28 @@ static bool cse_tcp_can_send(const struct cse_tcp_sock *tp)
 	}
 }
 
-void cse_tcp_output(struct cse_tcp_sock *tp)
+/* Send new segments while the flight stays within both windows. */
+static void cse_tcp_send_window(struct cse_tcp_sock *tp)
 {
 	uint32_t wnd = tp->snd_wnd < tp->cwnd ? tp->snd_wnd : tp->cwnd;
 
-	if (!cse_tcp_can_send(tp))
-		return;
 	for (;;) {
 		uint32_t flight = tp->snd_nxt - tp->snd_una;
 
 		if (!cse_tcp_send_one(tp, wnd > flight ? wnd - flight : 0))
 			break;
 	}
+}
+
+void cse_tcp_output(struct cse_tcp_sock *tp)
+{
+	if (!cse_tcp_can_send(tp))
+		return;
+	/* In SACK recovery pipe, not the flight, says what may go. */
+	if (tp->in_recovery && tp->sack_ok)
+		cse_tcp_sack_send(tp);
+	else
+		cse_tcp_send_window(tp);
 	/*
 	 * Unacknowledged data, or data the peer's zero window holds back:
 	 * either way the timer must run (retransmit or persist).
@@ -269,17 +336,31 @@ void cse_tcp_probe_window(struct cse_tcp_sock *tp)
 	cse_tcp_send_one(tp, 1);
 }
 
-/* Three duplicate ACKs: resend the first unacknowledged segment only. */
-void cse_tcp_fast_retransmit(struct cse_tcp_sock *tp)
+uint32_t cse_tcp_retransmit_range(struct cse_tcp_sock *tp, uint32_t seq,
+				  uint32_t max)
 {
 	uint32_t end = cse_tcp_data_end(tp), n = 0;
 	uint8_t flags = CSE_TCP_ACK;
 
-	if (cse_seq_lt(tp->snd_una, end))
-		n = end - tp->snd_una < tp->mss ? end - tp->snd_una : tp->mss;
-	if (tp->fin_queued && tp->snd_una + n == end)
+	if (cse_seq_lt(seq, end))
+		n = end - seq < max ? end - seq : max;
+	if (tp->fin_queued && seq + n == end)
 		flags |= CSE_TCP_FIN;
+	else if (!n)
+		return 0;
 	tp->sk.st->stats.tcp_retransmits++;
 	tp->rtt_pending = false;
-	cse_tcp_xmit(tp, tp->snd_una, n, flags);
+	cse_tcp_xmit(tp, seq, n, flags);
+	return n + !!(flags & CSE_TCP_FIN);
+}
+
+/* Three duplicate ACKs: resend the first unacknowledged segment only. */
+uint32_t cse_tcp_fast_retransmit(struct cse_tcp_sock *tp)
+{
+	return cse_tcp_retransmit_range(tp, tp->snd_una, tp->mss);
+}
+
+bool cse_tcp_send_new(struct cse_tcp_sock *tp, uint32_t room)
+{
+	return cse_tcp_send_one(tp, room);
 }

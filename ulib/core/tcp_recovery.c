@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Fast retransmit and NewReno fast recovery (RFC 5681 3.2, RFC 6582).
- * The congestion control module decides the windows' new sizes when a
- * loss is seen (cc->on_dupacks); this file decides what to resend and how
- * the window is inflated and deflated while the losses of one window are
- * repaired, one hole per partial ACK.
+ * Fast retransmit and fast recovery: NewReno (RFC 5681 3.2, RFC 6582)
+ * when the peer does not SACK, RFC 6675 when it does. The congestion
+ * control module decides the windows' new sizes when a loss is seen
+ * (cc->on_dupacks); this file decides what to resend. NewReno inflates
+ * and deflates the window and repairs one hole per partial ACK; with
+ * SACK, cwnd stays at ssthresh and "pipe" (tcp_sb.c) counts what is in
+ * the network, so every hole the scoreboard shows lost is resent as soon
+ * as the window allows, several in one round trip.
  */
 #include "priv.h"
 #include "tcp.h"
@@ -18,10 +21,40 @@ static uint32_t cse_tcp_flight(const struct cse_tcp_sock *tp)
 static void cse_tcp_enter_recovery(struct cse_tcp_sock *tp)
 {
 	tp->cc->on_dupacks(tp);
-	tp->cwnd += 3 * (uint32_t)tp->mss;	/* the three that left */
 	tp->recover = tp->snd_max;
 	tp->in_recovery = true;
+	if (tp->sack_ok) {
+		/* RFC 6675 5 step (4.2), then step (C) for the rest. */
+		tp->high_rxt = tp->snd_una + cse_tcp_fast_retransmit(tp);
+		cse_tcp_sack_send(tp);
+		return;
+	}
+	tp->cwnd += 3 * (uint32_t)tp->mss;	/* the three that left */
 	cse_tcp_fast_retransmit(tp);
+}
+
+void cse_tcp_sack_send(struct cse_tcp_sock *tp)
+{
+	uint32_t pipe = cse_tcp_sb_pipe(tp), seq, len;
+
+	while (pipe + tp->mss <= tp->cwnd) {
+		uint32_t room = tp->snd_una + tp->snd_wnd - tp->snd_nxt;
+		uint32_t nxt = tp->snd_nxt;
+
+		if (cse_tcp_sb_next_lost(tp, &seq, &len)) {
+			len = cse_tcp_retransmit_range(tp, seq, len);
+			if (!len)
+				break;
+			tp->high_rxt = seq + len;
+			pipe += len;
+			continue;
+		}
+		/* Rule 2: new data, as far as the peer's window allows. */
+		if ((int32_t)room <= 0 || !cse_tcp_send_new(tp, room < tp->mss ?
+							    room : tp->mss))
+			break;
+		pipe += tp->snd_nxt - nxt;
+	}
 }
 
 void cse_tcp_dupack(struct cse_tcp_sock *tp, uint32_t ack)
@@ -29,11 +62,17 @@ void cse_tcp_dupack(struct cse_tcp_sock *tp, uint32_t ack)
 	tp->dupacks++;
 	if (tp->in_recovery) {
 		/* Step 4: each one means a segment left the network. */
-		tp->cwnd += tp->mss;
+		if (!tp->sack_ok)
+			tp->cwnd += tp->mss;
 		return;
 	}
-	/* Step 1: not again for losses of a window already repaired. */
-	if (tp->dupacks == 3 && cse_seq_lt(tp->recover, ack))
+	/*
+	 * Step 1: not again for losses of a window already repaired. With
+	 * SACK, RFC 6675 5: also as soon as the board shows snd_una lost.
+	 */
+	if ((tp->dupacks == 3 ||
+	     (tp->sack_ok && cse_tcp_sb_lost(tp, tp->snd_una))) &&
+	    cse_seq_lt(tp->recover, ack))
 		cse_tcp_enter_recovery(tp);
 }
 
@@ -48,6 +87,8 @@ void cse_tcp_recovery_ack(struct cse_tcp_sock *tp, uint32_t acked)
 		tp->in_recovery = false;
 		return;
 	}
+	if (tp->sack_ok)	/* RFC 6675: pipe will say what to send */
+		return;
 	/*
 	 * Partial ACK: the next hole is at snd_una; deflate by what was
 	 * acknowledged, keeping one segment for the retransmission.
@@ -67,4 +108,6 @@ void cse_tcp_recovery_timeout(struct cse_tcp_sock *tp)
 	tp->in_recovery = false;
 	tp->recover = tp->snd_max;
 	tp->dupacks = 0;
+	/* RFC 2018 8: the peer may have dropped what it SACKed. */
+	cse_tcp_sb_clear(tp);
 }

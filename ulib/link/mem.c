@@ -24,6 +24,7 @@ struct cse_memdir {
 	struct cse_memframe *head;
 	unsigned int count;
 	struct cse_memlink_stats stats;	/* of frames sent from the other end */
+	unsigned int burst;		/* the next frames to lose */
 };
 
 struct cse_memend {
@@ -95,7 +96,9 @@ static int cse_memlink_xmit(void *priv, const void *frame, size_t len)
 	if (len > l->cfg.mtu + CSE_ETH_HLEN)
 		return -EMSGSIZE;
 	d->stats.sent++;
-	if (cse_memlink_roll(l, l->cfg.impair.drop_ppm)) {
+	if (d->burst || cse_memlink_roll(l, l->cfg.impair.drop_ppm)) {
+		if (d->burst)
+			d->burst--;
 		d->stats.dropped++;
 		return 0;	/* lost on the wire, not refused */
 	}
@@ -207,4 +210,10 @@ const struct cse_memlink_stats *cse_memlink_stats(const struct cse_memlink *l,
 						  unsigned int end)
 {
 	return &l->dir[!(end & 1)].stats;
+}
+
+void cse_memlink_drop_burst(struct cse_memlink *l, unsigned int end,
+			    unsigned int n)
+{
+	l->dir[!end].burst = n;
 }

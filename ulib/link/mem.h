@@ -47,6 +47,9 @@ void cse_memlink_destroy(struct cse_memlink *l);
 struct cse_link cse_memlink_end(struct cse_memlink *l, unsigned int end);
 /* Earliest time a frame becomes receivable at either end, or UINT64_MAX. */
 uint64_t cse_memlink_next(const struct cse_memlink *l);
+/* Lose the next @n frames sent from end @end: a burst, exactly placed. */
+void cse_memlink_drop_burst(struct cse_memlink *l, unsigned int end,
+			    unsigned int n);
 const struct cse_memlink_stats *cse_memlink_stats(const struct cse_memlink *l,
 						  unsigned int end);
 

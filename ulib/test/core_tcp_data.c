@@ -24,6 +24,9 @@ FIXTURE_SETUP(conn)
 	ASSERT_EQ(0, t_tcp_env_start(&self->e));
 	self->l = t_tcp_listener(&self->e, 80);
 	ASSERT_NE(NULL, self->l);
+	/* The window arithmetic checked here is RFC 5681's Reno. */
+	ASSERT_EQ(0, cse_setsockopt(self->l, IPPROTO_TCP, TCP_CONGESTION,
+				    "reno", 4));
 	self->c = t_tcp_accepted(&self->e, self->l, 80, &self->iss);
 	ASSERT_NE(NULL, self->c);
 	self->pseq = T_PEER_ISS + 1;

@@ -300,11 +300,20 @@ TEST_F(tcp, listener_answers_a_stray_ack_with_a_reset)
 	ASSERT_EQ(99u, out.seq);
 }
 
-TEST_F(tcp, syn_flood_fills_only_the_bounded_syn_queue)
+/* Linux's tcp_syncookies=0; core_tcp_cookie.c has the default. */
+TEST_F(tcp, without_cookies_a_syn_flood_fills_only_the_bounded_syn_queue)
 {
-	struct cse_sock *l = t_tcp_listener(&self->e, 80);
-	size_t before = cse_stack_mem_used(self->e.st);
+	struct cse_sock *l;
+	size_t before;
 	unsigned int i;
+
+	t_env_fini(&self->e);
+	t_env_config(&self->e);
+	self->e.cfg.tcp_max_syn_backlog = 4;
+	self->e.cfg.tcp_syncookies = 0;
+	ASSERT_EQ(0, t_tcp_env_start(&self->e));
+	l = t_tcp_listener(&self->e, 80);
+	before = cse_stack_mem_used(self->e.st);
 
 	for (i = 0; i < 100; i++)
 		t_tcp_in(&self->e, &(struct t_seg){
@@ -398,33 +407,13 @@ TEST_F(tcp, socket_calls_in_the_wrong_state_fail_as_in_linux)
 	ASSERT_EQ(-ENOTCONN, cse_recvfrom(s, buf, 4, 0, NULL, NULL, NULL));
 }
 
-/* ICMP unreachable @code from the peer quoting our segment @q. */
-static void t_icmp_about(struct t_env *e, uint8_t code, const struct t_seg *q)
-{
-	uint8_t f[128], *m;
-	unsigned int n = t_eth(f, t_our_mac, t_peer_mac, 0x0800);
-
-	n += t_ip(f + n, T_PEER_IP, T_OUR_IP, IPPROTO_ICMP, 8 + 20 + 8);
-	m = f + n;
-	memset(m, 0, 8);
-	m[0] = 3;
-	m[1] = code;
-	t_ip(m + 8, T_OUR_IP, T_PEER_IP, IPPROTO_TCP, 20);
-	cse_put16(m + 28, q->sport);
-	cse_put16(m + 30, q->dport);
-	cse_put32(m + 32, q->seq);
-	cse_put32(m + 36, 0);
-	cse_put16(m + 2, cse_csum(m, 36));
-	cse_stack_input(e->st, f, n + 36);
-}
-
 TEST_F(tcp, icmp_port_unreachable_refuses_a_connection_being_opened)
 {
 	struct t_seg syn;
 	struct cse_sock *s = t_connect(&self->e, &syn);
 	char buf[4];
 
-	t_icmp_about(&self->e, 3, &syn);
+	t_tcp_icmp(&self->e, 3, 0, &syn);
 	ASSERT_EQ(CSE_TCP_CLOSED, t_tcp_state(s));
 	ASSERT_EQ(-ECONNREFUSED, cse_recvfrom(s, buf, 4, 0, NULL, NULL,
 					      NULL));
@@ -436,7 +425,7 @@ TEST_F(tcp, icmp_quoting_a_sequence_not_in_flight_is_ignored)
 	struct cse_sock *s = t_connect(&self->e, &syn);
 
 	syn.seq += 1000;
-	t_icmp_about(&self->e, 3, &syn);
+	t_tcp_icmp(&self->e, 3, 0, &syn);
 	ASSERT_EQ(CSE_TCP_SYN_SENT, t_tcp_state(s));
 }
 
@@ -446,7 +435,7 @@ TEST_F(tcp, any_icmp_error_ends_a_connection_being_opened)
 	struct cse_sock *s = t_connect(&self->e, &syn);
 	char buf[4];
 
-	t_icmp_about(&self->e, 1, &syn);	/* host unreachable: soft */
+	t_tcp_icmp(&self->e, 1, 0, &syn);	/* host unreachable: soft */
 	ASSERT_EQ(CSE_TCP_CLOSED, t_tcp_state(s));
 	ASSERT_EQ(-EHOSTUNREACH, cse_recvfrom(s, buf, 4, 0, NULL, NULL,
 					      NULL));
@@ -463,7 +452,7 @@ TEST_F(tcp, soft_icmp_error_is_the_reason_an_established_one_times_out)
 	ASSERT_NE(NULL, c);
 	ASSERT_EQ(1, cse_sendto(c, "x", 1, 0, NULL, 0));
 	ASSERT_EQ(0, t_tcp_out(&self->e, &data));
-	t_icmp_about(&self->e, 1, &data);
+	t_tcp_icmp(&self->e, 1, 0, &data);
 	ASSERT_EQ(CSE_TCP_ESTABLISHED, t_tcp_state(c));
 	t_advance(&self->e, 3600 * CSE_NSEC_PER_SEC);
 	ASSERT_EQ(-EHOSTUNREACH, cse_recvfrom(c, buf, 4, 0, NULL, NULL,

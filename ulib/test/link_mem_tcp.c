@@ -14,8 +14,10 @@ struct t_net {
 	struct cse_stack *st[2];
 };
 
-static int t_net_make(struct t_net *n, const struct cse_memlink_impair *imp,
-		      uint64_t seed)
+/* Two instances; @sack is their tcp_sack switch. */
+static int t_net_make_sack(struct t_net *n,
+			   const struct cse_memlink_impair *imp,
+			   uint64_t seed, unsigned int sack)
 {
 	struct cse_memlink_config c = {
 		.clock = { t_clock_now, &n->clock },
@@ -40,9 +42,16 @@ static int t_net_make(struct t_net *n, const struct cse_memlink_impair *imp,
 		sc.addr.s_addr = htonl(T_OUR_IP + i);
 		sc.prefix_len = 24;
 		sc.seed = seed * 2 + i;
+		sc.tcp_sack = sack;
 		err = cse_stack_create(&sc, &n->st[i]);
 	}
 	return err;
+}
+
+static int t_net_make(struct t_net *n, const struct cse_memlink_impair *imp,
+		      uint64_t seed)
+{
+	return t_net_make_sack(n, imp, seed, 1);
 }
 
 static void t_net_free(struct t_net *n)
@@ -69,9 +78,12 @@ static void t_net_step(struct t_net *n)
 		cse_stack_poll(n->st[i], 64);
 }
 
-/* Connect instance 0 to a listener of instance 1; both ends out. */
-static int t_net_connect(struct t_net *n, struct cse_sock **cli,
-			 struct cse_sock **srv)
+/*
+ * Connect instance 0 to a listener of instance 1; both ends out. The
+ * client's SO_SNDBUF is @sndbuf, or the default for 0.
+ */
+static int t_net_connect_buf(struct t_net *n, struct cse_sock **cli,
+			     struct cse_sock **srv, int sndbuf)
 {
 	struct sockaddr_in sin = t_sin(0, 80), dst = t_sin(T_OUR_IP + 1, 80);
 	struct cse_sock *l;
@@ -80,6 +92,9 @@ static int t_net_connect(struct t_net *n, struct cse_sock **cli,
 	if (cse_socket(n->st[1], SOCK_STREAM, 0, &l) ||
 	    cse_bind(l, T_SA(&sin), sizeof(sin)) || cse_listen(l, 4) ||
 	    cse_socket(n->st[0], SOCK_STREAM, 0, cli))
+		return -1;
+	if (sndbuf && cse_setsockopt(*cli, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+				     sizeof(sndbuf)))
 		return -1;
 	if (cse_connect(*cli, T_SA(&dst), sizeof(dst)) != -EINPROGRESS)
 		return -1;
@@ -90,6 +105,12 @@ static int t_net_connect(struct t_net *n, struct cse_sock **cli,
 	}
 	cse_close(l);
 	return i < 10000 ? 0 : -1;
+}
+
+static int t_net_connect(struct t_net *n, struct cse_sock **cli,
+			 struct cse_sock **srv)
+{
+	return t_net_connect_buf(n, cli, srv, 0);
 }
 
 /* One direction of a transfer: a byte pattern keyed by @salt. */
@@ -217,6 +238,70 @@ TEST(sixty_four_mebibytes_each_way_over_a_lossy_reordering_link)
 	       ls->corrupted);
 	ASSERT_TRUE(ok);
 	t_net_free(&n);
+}
+
+#define T_BURST_RTT	(20 * T_NS_MS)
+
+/*
+ * A bulk transfer over a clean 20 ms RTT path loses a burst of @burst
+ * consecutive segments once its window is open. Returns the round trips
+ * from the burst until the cumulative ACK passes the last lost segment;
+ * *@rtos gets the retransmission timeouts seen.
+ */
+static double t_burst_rtts(unsigned int sack, unsigned int burst,
+			   uint64_t *rtos)
+{
+	struct cse_memlink_impair imp = { .delay_ns = T_BURST_RTT / 2 };
+	static struct t_flow f;
+	struct cse_sock *c, *s;
+	struct cse_tcp_sock *tp;
+	uint64_t t0 = 0, total = 8u << 20;
+	uint32_t end = 0;
+	double rtts = -1;
+	struct t_net n;
+	unsigned int step;
+
+	if (t_net_make_sack(&n, &imp, 7, sack) ||
+	    t_net_connect_buf(&n, &c, &s, 212992))
+		return -1;
+	tp = cse_tcp_sk(c);
+	f = (struct t_flow){ .from = c, .to = s };
+	for (step = 0; step < 2000000 && f.got < total; step++) {
+		t_flow_move(&f, total);
+		if (!t0 && f.got >= 2u << 20) {
+			cse_memlink_drop_burst(n.l, 0, burst);
+			t0 = n.clock.now;
+			end = tp->snd_max + burst * tp->mss;
+		}
+		if (t0 && rtts < 0 && cse_seq_leq(end, tp->snd_una))
+			rtts = (double)(n.clock.now - t0) / T_BURST_RTT;
+		t_net_step(&n);
+	}
+	*rtos = cse_stack_stats(n.st[0])->tcp_rto;
+	if (f.bad || f.got != total)
+		rtts = -1;
+	t_net_free(&n);
+	return rtts;
+}
+
+/*
+ * RFC 6675: the scoreboard shows every hole of the burst lost at once,
+ * so all are resent in the round trip after the duplicate ACKs: the
+ * repair takes a bounded number of round trips, not one per segment as
+ * NewReno's (RFC 6582), and no timeout.
+ */
+TEST(burst_loss_is_repaired_in_bounded_round_trips_with_sack)
+{
+	uint64_t rtos, rtos_nr;
+	double rtts = t_burst_rtts(1, 8, &rtos);
+	double rtts_nr = t_burst_rtts(0, 8, &rtos_nr);
+
+	TH_LOG("8 segments lost in a row: SACK %.2f RTTs (%lu RTOs), NewReno %.2f RTTs (%lu RTOs)",
+	       rtts, rtos, rtts_nr, rtos_nr);
+	ASSERT_LT(0, rtts);
+	ASSERT_GE(3.0, rtts);
+	ASSERT_EQ(0u, rtos);
+	ASSERT_LT(rtts, rtts_nr);
 }
 
 TEST(graceful_close_frees_both_ends)

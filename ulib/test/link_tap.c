@@ -7,6 +7,8 @@
  *
  * Skipped when namespaces or /dev/net/tun are not available.
  */
+#include <fcntl.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/ioctl.h>
@@ -84,17 +86,19 @@ static int t_kernel_side_up(const char *name)
 	return err;
 }
 
-FIXTURE_SETUP(tap)
+/*
+ * The instance on the TAP device, @syn_backlog its SYN queue bound, @ecn
+ * its tcp_ecn.
+ */
+static int t_make_stack(FIXTURE_DATA(tap) *self, unsigned int syn_backlog,
+			unsigned int ecn)
 {
 	struct cse_stack_config c;
 	struct sockaddr_in sin = t_sin(0, 7);
 
-	if (unshare(CLONE_NEWNET))
-		SKIP(return, "no network namespace: %s", strerror(errno));
-	if (cse_tap_open("csetap0", t_stack_mac, &self->tap))
-		SKIP(return, "no TAP device");
-	ASSERT_EQ(0, t_kernel_side_up(cse_tap_name(self->tap)));
 	cse_stack_config_defaults(&c);
+	c.tcp_max_syn_backlog = syn_backlog;
+	c.tcp_ecn = ecn;
 	c.link = cse_tap_link(self->tap);
 	c.clock = (struct cse_clock){ t_mono_ns, NULL };
 	c.addr.s_addr = htonl(T_STACK_IP);
@@ -103,9 +107,22 @@ FIXTURE_SETUP(tap)
 	c.tcp_retries2 = 4;
 	c.tcp_rto_init_ns = 200 * CSE_NSEC_PER_MSEC;
 	c.tcp_rto_max_ns = 500 * CSE_NSEC_PER_MSEC;
-	ASSERT_EQ(0, cse_stack_create(&c, &self->st));
-	ASSERT_EQ(0, cse_socket(self->st, SOCK_DGRAM, 0, &self->s));
-	ASSERT_EQ(0, cse_bind(self->s, T_SA(&sin), sizeof(sin)));
+	if (cse_stack_create(&c, &self->st))
+		return -1;
+	if (cse_socket(self->st, SOCK_DGRAM, 0, &self->s) ||
+	    cse_bind(self->s, T_SA(&sin), sizeof(sin)))
+		return -1;
+	return 0;
+}
+
+FIXTURE_SETUP(tap)
+{
+	if (unshare(CLONE_NEWNET))
+		SKIP(return, "no network namespace: %s", strerror(errno));
+	if (cse_tap_open("csetap0", t_stack_mac, &self->tap))
+		SKIP(return, "no TAP device");
+	ASSERT_EQ(0, t_kernel_side_up(cse_tap_name(self->tap)));
+	ASSERT_EQ(0, t_make_stack(self, 128, 2));
 }
 
 /* The 6.1 harness runs the body even when setup skipped: leave at once. */
@@ -369,6 +386,225 @@ TEST_F(tap, stack_connects_to_a_kernel_listener_and_data_flows_both_ways)
 	ASSERT_EQ(0, recv(fd, buf, sizeof(buf), 0));
 	close(fd);
 	close(lfd);
+}
+
+/* Set net.ipv4.@name in this test's namespace (the kernel's switches). */
+static int t_sysctl(const char *name, const char *val)
+{
+	char path[128];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* A kernel client connected to a stack listener on @port: its fd. */
+static int t_kernel_connects(FIXTURE_DATA(tap) *self, uint16_t port,
+			     struct cse_sock **l, struct cse_sock **c)
+{
+	struct sockaddr_in sin = t_sin(0, port), to = t_sin(T_STACK_IP, port);
+	int fd;
+
+	if (cse_socket(self->st, SOCK_STREAM, 0, l) ||
+	    cse_bind(*l, T_SA(&sin), sizeof(sin)) || cse_listen(*l, 4))
+		return -1;
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, T_SA(&to), sizeof(to)) != -1 || errno != EINPROGRESS ||
+	    !t_pump(self, -1, 0, *l, CSE_POLLIN) ||
+	    cse_accept(*l, c, NULL, NULL) || !t_pump(self, fd, POLLOUT, NULL, 0)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * What RFC 7323 options both sides agreed on, as the stack and the
+ * kernel (TCP_INFO) each see it: -1 when they disagree, else bit 0 for
+ * window scaling (shifts matching crosswise), bit 1 for timestamps, bit 2
+ * for SACK.
+ */
+static int t_agreed(struct cse_sock *c, int fd)
+{
+	const struct cse_tcp_sock *tp = cse_tcp_sk(c);
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	bool kws, kts, ksack;
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+		return -1;
+	kws = ti.tcpi_options & TCPI_OPT_WSCALE;
+	kts = ti.tcpi_options & TCPI_OPT_TIMESTAMPS;
+	ksack = ti.tcpi_options & TCPI_OPT_SACK;
+	if (kws != tp->wscale_ok || kts != tp->ts_on || ksack != tp->sack_ok)
+		return -1;
+	if (kws && (ti.tcpi_snd_wscale != tp->rcv_wscale ||
+		    ti.tcpi_rcv_wscale != tp->snd_wscale))
+		return -1;
+	return kws | kts << 1 | ksack << 2;
+}
+
+/*
+ * With the kernel's @sysctl set to "0": connect to it and accept from it,
+ * check what was agreed (@want, as t_agreed()) and move 16 MiB each way;
+ * with window scaling, autotuning must have grown our receive buffer.
+ */
+static void t_interop(FIXTURE_DATA(tap) *self,
+		      struct __test_metadata *_metadata, const char *sysctl,
+		      int want)
+{
+	struct cse_sock *c, *l;
+	int lfd, fd;
+
+	if (sysctl)
+		ASSERT_EQ(0, t_sysctl(sysctl, "0"));
+	fd = t_connect_to_kernel(self, 8090, &c, &lfd);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(want, t_agreed(c, fd));
+	ASSERT_EQ(0, t_exchange(self, c, fd, 16 << 20));
+	cse_close(c);
+	close(fd);
+	close(lfd);
+	fd = t_kernel_connects(self, 8091, &l, &c);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(want, t_agreed(c, fd));
+	ASSERT_EQ(0, t_exchange(self, c, fd, 16 << 20));
+	/* A reader that keeps up grew the window past 64 KiB, if it can. */
+	if (want & 1)
+		ASSERT_LT(65536u, cse_tcp_sk(c)->rcvbuf.cap);
+	cse_close(c);
+	cse_close(l);
+	close(fd);
+}
+
+TEST_F(tap, kernel_defaults_agree_window_scaling_timestamps_and_sack)
+{
+	T_NEED_TAP();
+	t_interop(self, _metadata, NULL, 7);
+}
+
+TEST_F(tap, kernel_without_window_scaling_still_agrees_timestamps)
+{
+	T_NEED_TAP();
+	t_interop(self, _metadata, "tcp_window_scaling", 6);
+}
+
+TEST_F(tap, kernel_without_timestamps_still_agrees_window_scaling)
+{
+	T_NEED_TAP();
+	t_interop(self, _metadata, "tcp_timestamps", 5);
+}
+
+TEST_F(tap, kernel_without_sack_still_agrees_the_rfc_7323_options)
+{
+	T_NEED_TAP();
+	t_interop(self, _metadata, "tcp_sack", 3);
+}
+
+/*
+ * A SYN to the stack from 10.77.0.3, a host that never answers ARP: the
+ * half-open connection it makes stays in the listener's SYN queue.
+ */
+static void t_ghost_syn(FIXTURE_DATA(tap) *self, uint16_t dport)
+{
+	static const uint8_t ghost[6] = { 0x02, 0xcc, 0, 0, 0, 0x03 };
+	uint8_t f[64], *t;
+	unsigned int n = t_eth(f, t_stack_mac, ghost, 0x0800);
+
+	n += t_ip(f + n, T_KERN_IP + 2, T_STACK_IP, IPPROTO_TCP, 20);
+	t = f + n;
+	memset(t, 0, 20);
+	cse_put16(t, 40000);
+	cse_put16(t + 2, dport);
+	cse_put32(t + 4, 1);
+	t[12] = 5 << 4;
+	t[13] = CSE_TCP_SYN;
+	cse_put16(t + 14, 1000);
+	cse_put16(t + 16, cse_csum_fold(cse_csum_add(
+		cse_csum_pseudo(T_KERN_IP + 2, T_STACK_IP, IPPROTO_TCP, 20),
+		t, 20)));
+	cse_stack_input(self->st, f, n + 20);
+}
+
+/*
+ * The stack's SYN queue is full, so the kernel's SYN gets a cookie; the
+ * kernel's ACK returns it, the connection comes up with the options the
+ * kernel offered (carried in the timestamp) and 16 MiB go each way.
+ */
+TEST_F(tap, kernel_client_is_accepted_through_a_syn_cookie)
+{
+	struct sockaddr_in sin = t_sin(0, 8092), to = t_sin(T_STACK_IP, 8092);
+	struct cse_sock *l, *c;
+	int fd;
+
+	T_NEED_TAP();
+	cse_stack_destroy(self->st);
+	self->st = NULL;
+	ASSERT_EQ(0, t_make_stack(self, 1, 2));
+	ASSERT_EQ(0, cse_socket(self->st, SOCK_STREAM, 0, &l));
+	ASSERT_EQ(0, cse_bind(l, T_SA(&sin), sizeof(sin)));
+	ASSERT_EQ(0, cse_listen(l, 4));
+	t_ghost_syn(self, 8092);
+	ASSERT_EQ(1u, cse_tcp_sk(l)->syn_n);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	ASSERT_EQ(-1, connect(fd, T_SA(&to), sizeof(to)));
+	ASSERT_TRUE(t_pump(self, -1, 0, l, CSE_POLLIN));
+	ASSERT_EQ(0, cse_accept(l, &c, NULL, NULL));
+	ASSERT_TRUE(t_pump(self, fd, POLLOUT, NULL, 0));
+	ASSERT_EQ(1u, cse_stack_stats(self->st)->tcp_cookie_sent);
+	ASSERT_EQ(1u, cse_stack_stats(self->st)->tcp_cookie_ok);
+	ASSERT_EQ(7, t_agreed(c, fd));
+	ASSERT_EQ(0, t_exchange(self, c, fd, 16 << 20));
+	cse_close(c);
+	cse_close(l);
+	close(fd);
+}
+
+/* ECN agreed, as the stack and the kernel's TCP_INFO both see it. */
+static bool t_ecn_agreed(struct cse_sock *c, int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	return !getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) &&
+	       (ti.tcpi_options & TCPI_OPT_ECN) && cse_tcp_sk(c)->ecn_ok;
+}
+
+/*
+ * Both sides with tcp_ecn=1: ECN agreed whichever side connects, and 16
+ * MiB each way with ECT(0) data through the kernel's stack.
+ */
+TEST_F(tap, ecn_is_agreed_with_the_kernel_both_ways)
+{
+	struct cse_sock *c, *l;
+	int lfd, fd;
+
+	T_NEED_TAP();
+	ASSERT_EQ(0, t_sysctl("tcp_ecn", "1"));
+	cse_stack_destroy(self->st);
+	self->st = NULL;
+	ASSERT_EQ(0, t_make_stack(self, 128, 1));
+	fd = t_connect_to_kernel(self, 8093, &c, &lfd);
+	ASSERT_LE(0, fd);
+	ASSERT_TRUE(t_ecn_agreed(c, fd));
+	ASSERT_EQ(0, t_exchange(self, c, fd, 16 << 20));
+	cse_close(c);
+	close(fd);
+	close(lfd);
+	fd = t_kernel_connects(self, 8094, &l, &c);
+	ASSERT_LE(0, fd);
+	ASSERT_TRUE(t_ecn_agreed(c, fd));
+	ASSERT_EQ(0, t_exchange(self, c, fd, 16 << 20));
+	cse_close(c);
+	cse_close(l);
+	close(fd);
 }
 
 TEST_F(tap, kernel_client_is_accepted_by_a_stack_listener)
