@@ -18,10 +18,7 @@ FIXTURE(att) {
 FIXTURE_SETUP(att)
 {
 	self->fd = -1;
-	if (access(CSE_DEV, F_OK))
-		SKIP(return, CSE_DEV " missing: is cse.ko loaded?");
-	if (geteuid())
-		SKIP(return, "needs root to build the veth topology");
+	T_NEED_NET();
 	ASSERT_EQ(0, t_net_up(&self->net));
 	self->fd = cse_open_ready(&self->hello);
 	ASSERT_LE(0, self->fd);

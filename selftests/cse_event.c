@@ -21,20 +21,15 @@ FIXTURE(ev) {
 
 static int open_with_ev(FIXTURE_DATA(ev) *self, int ev_entries)
 {
-	struct cse_attach r;
-
-	self->fd = cse_open_ready(NULL);
+	t_attach_req(&self->att, self->net.ifindex);
+	self->att.ev_entries = ev_entries;
+	self->fd = t_open_with(&self->att);
 	if (self->fd < 0)
 		return -1;
-	t_attach_req(&r, self->net.ifindex);
-	r.ev_entries = ev_entries;
-	if (ioctl(self->fd, CSE_IOC_ATTACH, &r))
-		return -1;
-	self->att = r;
-	self->area = t_map(self->fd, &r);
+	self->area = t_map(self->fd, &self->att);
 	if (!self->area)
 		return -1;
-	t_ring(&self->ev, self->area, &r.ev);
+	t_ring(&self->ev, self->area, &self->att.ev);
 	return 0;
 }
 
@@ -42,10 +37,7 @@ FIXTURE_SETUP(ev)
 {
 	self->fd = -1;
 	self->area = NULL;
-	if (access(CSE_DEV, F_OK))
-		SKIP(return, CSE_DEV " missing: is cse.ko loaded?");
-	if (geteuid())
-		SKIP(return, "needs root to build the veth topology");
+	T_NEED_NET();
 	ASSERT_EQ(0, t_net_up(&self->net));
 	ASSERT_EQ(0, open_with_ev(self, 64));
 }

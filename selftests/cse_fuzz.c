@@ -399,19 +399,6 @@ static long env_or(const char *name, long def)
 	return v && *v ? strtol(v, NULL, 0) : def;
 }
 
-static long module_refs(void)
-{
-	long v = -1;
-	FILE *f = fopen("/sys/module/cse/refcnt", "r");
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
 /* The harness's 30 s default would cut long runs short. */
 FIXTURE(fuzz) {
 	int unused;
@@ -433,10 +420,7 @@ TEST_F_TIMEOUT(fuzz, ioctls_mmap_and_rings, 24 * 3600)
 	long refs, total = 0;
 	pid_t flood;
 
-	if (access(CSE_DEV, F_OK))
-		SKIP(return, CSE_DEV " missing: is cse.ko loaded?");
-	if (geteuid())
-		SKIP(return, "needs root to build the veth topology");
+	T_NEED_NET();
 	fz.seed = env_or("CSE_FUZZ_SEED", 1);
 	fz.calls = env_or("CSE_FUZZ_CALLS", 20000);
 	fz.threads = env_or("CSE_FUZZ_THREADS", 4);
@@ -447,7 +431,7 @@ TEST_F_TIMEOUT(fuzz, ioctls_mmap_and_rings, 24 * 3600)
 	fz.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fz.efd);
 	memset(fz.fds, 0xff, sizeof(fz.fds));
-	refs = module_refs();
+	refs = cse_module_refs();
 	TH_LOG("seed %llu, %ld calls, %d threads", (unsigned long long)fz.seed,
 	       fz.calls, fz.threads);
 
@@ -483,7 +467,7 @@ TEST_F_TIMEOUT(fuzz, ioctls_mmap_and_rings, 24 * 3600)
 		EXPECT_LT(10, fz.mapped);
 	}
 	/* every instance was released: the module is as before */
-	EXPECT_EQ(refs, module_refs());
+	EXPECT_EQ(refs, cse_module_refs());
 	close(fz.efd);
 	free(th);
 	t_net_down(&fz.net);

@@ -11,19 +11,6 @@
 #include "kselftest_harness.h"
 #include "cse_net.h"
 
-static long refcnt(void)
-{
-	long v = -1;
-	FILE *f = fopen("/sys/module/cse/refcnt", "r");
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
 static int delete_module(const char *name)
 {
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
@@ -43,7 +30,7 @@ static int load_module(const char *path)
 
 static void require_module(struct __test_metadata *_metadata)
 {
-	if (refcnt() < 0)
+	if (cse_module_refs() < 0)
 		SKIP(return, "cse.ko is not loaded");
 }
 
@@ -53,16 +40,16 @@ TEST(each_open_file_pins_the_module)
 	int a, b;
 
 	require_module(_metadata);
-	before = refcnt();
+	before = cse_module_refs();
 	a = cse_open();
 	b = cse_open();
 	ASSERT_LE(0, a);
 	ASSERT_LE(0, b);
-	EXPECT_EQ(before + 2, refcnt());
+	EXPECT_EQ(before + 2, cse_module_refs());
 	close(a);
-	EXPECT_EQ(before + 1, refcnt());
+	EXPECT_EQ(before + 1, cse_module_refs());
 	close(b);
-	EXPECT_EQ(before, refcnt());
+	EXPECT_EQ(before, cse_module_refs());
 }
 
 TEST(rmmod_refused_while_an_instance_exists)
@@ -87,7 +74,7 @@ TEST(instance_released_when_holder_exits)
 	pid_t pid;
 
 	require_module(_metadata);
-	before = refcnt();
+	before = cse_module_refs();
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
@@ -97,7 +84,7 @@ TEST(instance_released_when_holder_exits)
 	}
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
 	ASSERT_EQ(0, WEXITSTATUS(st));
-	EXPECT_EQ(before, refcnt());
+	EXPECT_EQ(before, cse_module_refs());
 }
 
 /*

@@ -165,10 +165,34 @@ static inline int t_net_up(struct t_net *t)
 	return t->ifindex ? 0 : -1;
 }
 
+/*
+ * In a fixture setup or a test: skip unless cse.ko is loaded and we may
+ * build the topology.
+ */
+#define T_NEED_NET() do {						\
+	if (access(CSE_DEV, F_OK))					\
+		SKIP(return, CSE_DEV " missing: is cse.ko loaded?");	\
+	if (geteuid())							\
+		SKIP(return, "needs root to build the veth topology");	\
+} while (0)
+
 /* 10.77.X.1 (ours) and 10.77.X.2 (the peer's), network order. */
 static inline in_addr_t t_addr(const struct t_net *t, int host)
 {
 	return htonl(0x0a4d0000 | t->subnet << 8 | host);
+}
+
+/* An IPv4 socket address in the topology: 10.77.X.@host, @port (host order). */
+static inline struct sockaddr_in t_sin(const struct t_net *t, int host,
+				       int port)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = t_addr(t, host),
+	};
+
+	return sin;
 }
 
 /*
@@ -220,8 +244,7 @@ static inline int t_peer_udp(const struct t_net *t, int sport, int dport,
 	sin.sin_port = htons(sport);
 	if (sport && bind(s, (struct sockaddr *)&sin, sizeof(sin)))
 		_exit(2);
-	sin.sin_addr.s_addr = t_addr(t, 1);
-	sin.sin_port = htons(dport);
+	sin = t_sin(t, 1, dport);
 	if (sendto(s, buf, len, 0, (struct sockaddr *)&sin, sizeof(sin)) !=
 	    (ssize_t)len)
 		_exit(3);
@@ -304,22 +327,29 @@ static inline void t_attach_req(struct cse_attach *req, int ifindex)
 	req->frame_size = 2048;
 }
 
-/* Open, handshake and attach to ifindex with t_attach_req() sizes. */
-static inline int t_open_attached(int ifindex, struct cse_attach *req)
+/* Open, handshake and attach with @req (in: the request, out: the answer). */
+static inline int t_open_with(struct cse_attach *req)
 {
-	struct cse_attach r;
 	int fd = cse_open_ready(NULL);
 
 	if (fd < 0)
 		return fd;
-	t_attach_req(&r, ifindex);
-	if (ioctl(fd, CSE_IOC_ATTACH, &r)) {
+	if (ioctl(fd, CSE_IOC_ATTACH, req)) {
 		close(fd);
 		return -1;
 	}
-	if (req)
-		*req = r;
 	return fd;
+}
+
+/* Open, handshake and attach to @ifindex with t_attach_req() sizes. */
+static inline int t_open_attached(int ifindex, struct cse_attach *req)
+{
+	struct cse_attach r;
+
+	if (!req)
+		req = &r;
+	t_attach_req(req, ifindex);
+	return t_open_with(req);
 }
 
 /* A port request: proto, local port (host order), any local address. */

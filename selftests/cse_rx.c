@@ -23,21 +23,16 @@ struct inst {
 
 static int inst_open(struct inst *in, const struct t_net *t, int rx_entries)
 {
-	struct cse_attach r;
-
 	in->area = NULL;
-	in->fd = cse_open_ready(NULL);
+	t_attach_req(&in->att, t->ifindex);
+	in->att.rx_entries = rx_entries;
+	in->fd = t_open_with(&in->att);
 	if (in->fd < 0)
 		return -1;
-	t_attach_req(&r, t->ifindex);
-	r.rx_entries = rx_entries;
-	if (ioctl(in->fd, CSE_IOC_ATTACH, &r))
-		return -1;
-	in->att = r;
-	in->area = t_map(in->fd, &r);
+	in->area = t_map(in->fd, &in->att);
 	if (!in->area)
 		return -1;
-	t_ring(&in->rx, in->area, &r.rx);
+	t_ring(&in->rx, in->area, &in->att.rx);
 	return 0;
 }
 
@@ -133,10 +128,7 @@ FIXTURE_SETUP(rx)
 {
 	self->a.fd = self->b.fd = -1;
 	self->a.area = self->b.area = NULL;
-	if (access(CSE_DEV, F_OK))
-		SKIP(return, CSE_DEV " missing: is cse.ko loaded?");
-	if (geteuid())
-		SKIP(return, "needs root to build the veth topology");
+	T_NEED_NET();
 	ASSERT_EQ(0, t_net_up(&self->net));
 	ASSERT_EQ(0, inst_open(&self->a, &self->net, 64));
 }
@@ -242,11 +234,7 @@ TEST_F(rx, tcp_syn_to_an_owned_port_is_steered)
 	pid = t_in_peer(&self->net);
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		struct sockaddr_in sin = {
-			.sin_family = AF_INET,
-			.sin_port = htons(port),
-			.sin_addr.s_addr = t_addr(&self->net, 1),
-		};
+		struct sockaddr_in sin = t_sin(&self->net, 1, port);
 		int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 
 		connect(s, (struct sockaddr *)&sin, sizeof(sin));
@@ -429,11 +417,7 @@ TEST_F(rx, poll_never_sleeps_on_a_non_empty_ring)
 	pid = t_in_peer(&self->net);
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		struct sockaddr_in sin = {
-			.sin_family = AF_INET,
-			.sin_port = htons(port),
-			.sin_addr.s_addr = t_addr(&self->net, 1),
-		};
+		struct sockaddr_in sin = t_sin(&self->net, 1, port);
 		int s = socket(AF_INET, SOCK_DGRAM, 0);
 
 		for (int i = 0; i < 2000; i++) {
@@ -516,11 +500,7 @@ TEST_F(rx, gso_super_frame_arrives_as_wire_frames)
 	pid = t_in_peer(&self->net);
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		struct sockaddr_in sin = {
-			.sin_family = AF_INET,
-			.sin_port = htons(port),
-			.sin_addr.s_addr = t_addr(&self->net, 1),
-		};
+		struct sockaddr_in sin = t_sin(&self->net, 1, port);
 		int gso = 500, s = socket(AF_INET, SOCK_DGRAM, 0);
 		char buf[1500];
 

@@ -44,10 +44,7 @@ FIXTURE_SETUP(tx)
 
 	self->in.fd = -1;
 	self->in.area = NULL;
-	if (access(CSE_DEV, F_OK))
-		SKIP(return, CSE_DEV " missing: is cse.ko loaded?");
-	if (geteuid())
-		SKIP(return, "needs root to build the veth topology");
+	T_NEED_NET();
 	ASSERT_EQ(0, t_net_up(&self->net));
 	ASSERT_EQ(0, inst_open(&self->in, &self->net));
 	self->port = t_port(0);
@@ -205,18 +202,10 @@ static pid_t peer_receiver(const struct t_net *t, int port, const char *expect,
 static long long dev_stat(const struct t_net *t, const char *name)
 {
 	char path[128];
-	long long v = -1;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/%s", t->a,
 		 name);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
+	return cse_sysfs_num(path);
 }
 
 TEST_F(tx, valid_udp_frame_reaches_the_peer)

@@ -53,21 +53,33 @@ static inline int cse_ioctl(int fd, unsigned long cmd, void *arg)
 	return ioctl(fd, cmd, arg) ? -errno : 0;
 }
 
-/* A module parameter as an unsigned number, or -1. */
-static inline long long cse_param(const char *name)
+/* The number a sysfs file holds (decimal, or octal/hex with a prefix), or -1. */
+static inline long long cse_sysfs_num(const char *path)
 {
-	char path[128];
 	long long v = -1;
-	FILE *f;
+	FILE *f = fopen(path, "r");
 
-	snprintf(path, sizeof(path), "/sys/module/cse/parameters/%s", name);
-	f = fopen(path, "r");
 	if (!f)
 		return -1;
 	if (fscanf(f, "%lli", &v) != 1)
 		v = -1;
 	fclose(f);
 	return v;
+}
+
+/* A module parameter as an unsigned number, or -1. */
+static inline long long cse_param(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/cse/parameters/%s", name);
+	return cse_sysfs_num(path);
+}
+
+/* References held on cse.ko (one per open instance), or -1. */
+static inline long cse_module_refs(void)
+{
+	return cse_sysfs_num("/sys/module/cse/refcnt");
 }
 
 #endif /* CSE_SELFTEST_UTIL_H */
