@@ -94,6 +94,24 @@ static int packet_socket(const char *ifname)
 	return s;
 }
 
+/* Give packet socket @s a TPACKET_V3 ring (@which: RX or TX) and map it. */
+static uint8_t *tpacket_v3_ring(int s, int which,
+				const struct tpacket_req3 *req)
+{
+	int v = TPACKET_V3;
+	void *ring;
+
+	if (setsockopt(s, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) ||
+	    setsockopt(s, SOL_PACKET, which, req, sizeof(*req)))
+		die(which == PACKET_RX_RING ? "TPACKET_V3 RX ring" :
+					      "TPACKET_V3 TX ring");
+	ring = mmap(NULL, req->tp_block_size * req->tp_block_nr,
+		    PROT_READ | PROT_WRITE, MAP_SHARED, s, 0);
+	if (ring == MAP_FAILED)
+		die("TPACKET_V3 mmap");
+	return ring;
+}
+
 /* The peer blasts frames of @len at our port until killed. */
 static pid_t start_blaster(const struct t_net *t, const uint8_t *our_mac,
 			   int port, uint32_t len)
@@ -153,20 +171,14 @@ static double rx_tpacket3(const struct t_net *t, uint32_t len)
 		.tp_frame_nr = (1 << 20) / 2048 * 16,
 		.tp_retire_blk_tov = 10,
 	};
-	int v = TPACKET_V3, s = packet_socket(t->a);
+	int s = packet_socket(t->a);
 	unsigned int blk = 0;
 	struct pollfd pfd = { .fd = s, .events = POLLIN };
 	uint8_t *ring;
 	double end;
 	long n = 0;
 
-	if (setsockopt(s, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) ||
-	    setsockopt(s, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)))
-		die("TPACKET_V3 RX ring");
-	ring = mmap(NULL, req.tp_block_size * req.tp_block_nr,
-		    PROT_READ | PROT_WRITE, MAP_SHARED, s, 0);
-	if (ring == MAP_FAILED)
-		die("TPACKET_V3 mmap");
+	ring = tpacket_v3_ring(s, PACKET_RX_RING, &req);
 	end = now() + duration;
 	while (now() < end) {
 		struct tpacket_block_desc *b =
@@ -276,19 +288,13 @@ static double tx_tpacket3(const struct t_net *t, const uint8_t *frame,
 		.tp_frame_size = 2048,
 		.tp_frame_nr = (1 << 20) / 2048 * 4,
 	};
-	int v = TPACKET_V3, s = packet_socket(t->a);
+	int s = packet_socket(t->a);
 	uint32_t off = TPACKET3_HDRLEN - sizeof(struct sockaddr_ll);
 	long n = 0, queued;
 	double end;
 	uint8_t *ring;
 
-	if (setsockopt(s, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) ||
-	    setsockopt(s, SOL_PACKET, PACKET_TX_RING, &req, sizeof(req)))
-		die("TPACKET_V3 TX ring");
-	ring = mmap(NULL, req.tp_block_size * req.tp_block_nr,
-		    PROT_READ | PROT_WRITE, MAP_SHARED, s, 0);
-	if (ring == MAP_FAILED)
-		die("TPACKET_V3 mmap");
+	ring = tpacket_v3_ring(s, PACKET_TX_RING, &req);
 	end = now() + duration;
 	while (now() < end) {
 		queued = 0;
