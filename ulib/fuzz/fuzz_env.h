@@ -21,6 +21,7 @@
 #include "core/socket.h"
 #include "core/stack.h"
 #include "core/wire.h"
+#include "test/t_clock.h"
 
 #define FZ_OUR_IP	0x0a000001u	/* 10.0.0.1/24 */
 #define FZ_PEER_IP	0x0a000002u
@@ -36,15 +37,6 @@
 static const uint8_t fz_our_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 static const uint8_t fz_peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
 
-struct fz_clock {
-	uint64_t now;
-};
-
-static inline uint64_t fz_clock_now(void *priv)
-{
-	return ((struct fz_clock *)priv)->now;
-}
-
 /* The sockets of the attacked instance; NULL where not available. */
 struct fz_socks {
 	struct cse_sock *udp_bound, *udp_conn, *tcp_listen, *tcp_conn;
@@ -52,11 +44,11 @@ struct fz_socks {
 };
 
 static inline void fz_config(struct cse_stack_config *cfg,
-			     struct cse_link link, struct fz_clock *clock)
+			     struct cse_link link, struct t_clock *clock)
 {
 	cse_stack_config_defaults(cfg);
 	cfg->link = link;
-	cfg->clock = (struct cse_clock){ fz_clock_now, clock };
+	cfg->clock = (struct cse_clock){ t_clock_now, clock };
 	cfg->addr.s_addr = htonl(FZ_OUR_IP);
 	cfg->prefix_len = 24;
 	cfg->gateway.s_addr = htonl(FZ_GW_IP);
@@ -165,19 +157,6 @@ static inline void fz_close_all(struct fz_socks *s)
 		cse_close(s->udp_bound);
 }
 
-/* Let @ns pass, firing each timer at its due time. */
-static inline void fz_advance(struct cse_stack *st, struct fz_clock *c,
-			      uint64_t ns)
-{
-	uint64_t end = c->now + ns, next;
-
-	while ((next = cse_stack_next_timer(st)) <= end) {
-		if (next > c->now)
-			c->now = next;
-		cse_stack_run_timers(st);
-	}
-	c->now = end;
-}
 
 /* Flag in a record's time field: keep the frame's checksums as they are. */
 #define FZ_RAW_CSUM	0x80000000u

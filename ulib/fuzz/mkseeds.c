@@ -16,7 +16,7 @@
 #include "link/mem.h"
 
 struct rec {
-	struct fz_clock clock;
+	struct t_clock clock;
 	struct cse_memlink *wire;
 	struct cse_link a_end;		/* the wire's end that A reads */
 	struct cse_stack *a, *b;
@@ -88,7 +88,7 @@ static void rec_start(struct rec *r, const char *path)
 
 	memset(r, 0, sizeof(*r));
 	r->clock.now = r->last = FZ_START_NS;
-	wc.clock = (struct cse_clock){ fz_clock_now, &r->clock };
+	wc.clock = (struct cse_clock){ t_clock_now, &r->clock };
 	wc.mtu = 1500;
 	wc.max_frames = 1024;
 	memcpy(wc.mac[0], fz_our_mac, 6);
@@ -103,7 +103,7 @@ static void rec_start(struct rec *r, const char *path)
 		exit(1);
 	cse_stack_config_defaults(&cfg);
 	cfg.link = cse_memlink_end(r->wire, 1);
-	cfg.clock = (struct cse_clock){ fz_clock_now, &r->clock };
+	cfg.clock = (struct cse_clock){ t_clock_now, &r->clock };
 	cfg.addr.s_addr = htonl(FZ_PEER_IP);
 	cfg.prefix_len = 24;
 	cfg.seed = 7;

@@ -51,7 +51,7 @@ static uint8_t fz_frame[65536];
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint32_t when;
-	struct fz_clock clock = { FZ_START_NS };
+	struct t_clock clock = { FZ_START_NS };
 	struct cse_stack_config cfg;
 	struct cse_stack *st;
 	struct fz_socks socks;
@@ -70,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(fz_frame, data + off + 6, len);
 		if (!(when & FZ_RAW_CSUM))
 			fz_fix_csums(fz_frame, len);
-		fz_advance(st, &clock, (when & ~FZ_RAW_CSUM) * 1000ULL);
+		t_clock_advance(st, &clock, (when & ~FZ_RAW_CSUM) * 1000ULL);
 		cse_stack_input(st, fz_frame, len);
 		off += 6 + len;
 		fz_serve(&socks);
@@ -78,9 +78,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();	/* the instance's bound did not hold */
 	}
 	/* Let every timer run out: retransmissions, TIME_WAIT, ARP. */
-	fz_advance(st, &clock, 600 * CSE_NSEC_PER_SEC);
+	t_clock_advance(st, &clock, 600 * CSE_NSEC_PER_SEC);
 	fz_close_all(&socks);
-	fz_advance(st, &clock, 600 * CSE_NSEC_PER_SEC);
+	t_clock_advance(st, &clock, 600 * CSE_NSEC_PER_SEC);
 	cse_stack_destroy(st);
 	return 0;
 }

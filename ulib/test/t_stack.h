@@ -18,6 +18,7 @@
 #include "core/socket.h"
 #include "core/stack.h"
 #include "core/wire.h"
+#include "test/t_clock.h"
 
 #define T_CAP_FRAMES	64
 #define T_FRAME_MAX	1600
@@ -32,15 +33,6 @@ static const uint8_t t_our_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 static const uint8_t t_peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
 static const uint8_t t_gw_mac[6] = { 0x02, 0, 0, 0, 0, 0xfe };
 static const uint8_t t_bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-
-struct t_clock {
-	uint64_t now;
-};
-
-static inline uint64_t t_clock_now(void *priv)
-{
-	return ((struct t_clock *)priv)->now;
-}
 
 /* Records every frame the stack sends; older ones are overwritten. */
 struct t_cap {
@@ -164,14 +156,7 @@ static inline void t_skip_all(struct t_env *e)
  */
 static inline void t_advance(struct t_env *e, uint64_t ns)
 {
-	uint64_t end = e->clock.now + ns, next;
-
-	while ((next = cse_stack_next_timer(e->st)) <= end) {
-		if (next > e->clock.now)
-			e->clock.now = next;
-		cse_stack_run_timers(e->st);
-	}
-	e->clock.now = end;
+	t_clock_advance(e->st, &e->clock, ns);
 }
 
 /* --- frame builders: each writes at @p and returns the length --- */
