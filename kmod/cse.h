@@ -11,6 +11,7 @@
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
+#include <linux/refcount.h>
 #include <linux/wait.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -20,7 +21,9 @@ struct cred;
 struct pid;
 struct cse_attach;
 struct cse_ring_offsets;
+struct cse_sock_slot;
 struct eventfd_ctx;
+struct file;
 
 /* limits.c: module parameters announced by the handshake */
 struct cse_limits {
@@ -57,6 +60,32 @@ struct cse_ring {
 };
 
 /**
+ * struct cse_sock - the module's side of one socket slot (sockfile.c)
+ * @wq:      pollers and waiters of the slot's socket file. It outlives the
+ *           file (it lives as long as the area), so CSE_IOC_SOCK_WAKE may
+ *           wake it without holding the file.
+ * @slot:    the slot in the shared area: user space writes its mask, the
+ *           module its kflags (under @wq.lock, but for the
+ *           CSE_SLOT_SLEEPING a poller sets; sockwake.c says why).
+ * @inst:    the owner.
+ * @file:    the slot's live socket file, or NULL when the slot is free.
+ *           Written under inst->socks_lock; CSE_IOC_SOCK_WAKE reads it
+ *           without, as a hint.
+ * @backing: the kernel socket's file the socket file holds, or NULL.
+ * @flags:   CSE_SOCKET_* of the live file.
+ * @index:   the slot's number.
+ */
+struct cse_sock {
+	wait_queue_head_t wq;
+	struct cse_sock_slot *slot;
+	struct cse_inst *inst;
+	struct file *file;
+	struct file *backing;
+	u32 flags;
+	u32 index;
+};
+
+/**
  * struct cse_area - the shared area of an attached instance (umem.c)
  * @mem:        vmalloc_user() memory, mapped by user space.
  * @size:       bytes of @mem, page aligned.
@@ -66,6 +95,8 @@ struct cse_ring {
  * @rx_frames:  offset of RX slot 0.
  * @tx_frames:  offset of the TX frame region.
  * @frame_size: bytes per slot.
+ * @socks:      the module's side of the socket slots, NULL without any.
+ * @sock_entries: number of socket slots, 0 for none.
  */
 struct cse_area {
 	void *mem;
@@ -76,6 +107,8 @@ struct cse_area {
 	u64 rx_frames;
 	u64 tx_frames;
 	u32 frame_size;
+	struct cse_sock *socks;
+	u32 sock_entries;
 };
 
 /*
@@ -100,7 +133,12 @@ struct cse_counters {
  * @node:   entry in the instance's list of filters (inst->lock).
  * @hnode:  entry in the steering table (steer.c; RCU readers).
  * @inst:   the owner.
- * @sock:   the kernel socket that holds the port for the owner.
+ * @sock:   the kernel socket the module created to hold the port, or NULL
+ *          when the caller's own socket holds it (CSE_PORT_SOCKET).
+ * @file:   with CSE_PORT_SOCKET: the caller's socket's file (reference
+ *          held), else NULL.
+ * @sk:     the socket that holds the port (reference held until RX and TX
+ *          readers are done): a filter matches only while it still does.
  * @rcu:    frees the filter after RX readers are done with it.
  * @id:     reported to user space; unique in the instance.
  * @laddr:  local address, 0 for any.
@@ -114,6 +152,8 @@ struct cse_filter {
 	struct hlist_node hnode;
 	struct cse_inst *inst;
 	struct socket *sock;
+	struct file *file;
+	struct sock *sk;
 	struct rcu_head rcu;
 	u32 id;
 	__be32 laddr;
@@ -125,6 +165,8 @@ struct cse_filter {
 
 /**
  * struct cse_inst - one instance, created by each open() of /dev/cse
+ * @refs:     one for the instance's own file, one per socket file: the
+ *            instance (and its area) lives until the last of them goes.
  * @id:       unique among live instances; reported to user space.
  * @lock:     serialises state changes: handshake, attach, mmap.
  * @ready:    set, with release semantics, once the handshake succeeded;
@@ -157,8 +199,14 @@ struct cse_filter {
  * @nr_filters: how many.
  * @filter_id: id of the last filter created.
  * @stats:    counters.
+ * @socks_lock: serialises creating and releasing socket files and the
+ *            instance's death, so a slot is free exactly when user space
+ *            can see that its file was released.
+ * @dead:     the instance's own file was released; its socket files poll
+ *            as hung up. Written under @socks_lock.
  */
 struct cse_inst {
+	refcount_t refs;
 	u32 id;
 	struct mutex lock;	/* handshake, attach, mmap */
 	bool ready;
@@ -186,13 +234,17 @@ struct cse_inst {
 	u32 nr_filters;
 	u32 filter_id;
 	struct cse_counters stats;
+	struct mutex socks_lock;	/* socket files of the slots */
+	bool dead;
 };
 
 void cse_limits_get(struct cse_limits *limits);
 
 /* inst.c */
 struct cse_inst *cse_inst_create(void);
-void cse_inst_destroy(struct cse_inst *inst);
+void cse_inst_close(struct cse_inst *inst);
+void cse_inst_get(struct cse_inst *inst);
+void cse_inst_put(struct cse_inst *inst);
 void cse_inst_wake(struct cse_inst *inst);
 __poll_t cse_inst_poll(struct cse_inst *inst);
 void cse_inst_uninit(void);
@@ -210,7 +262,7 @@ void cse_ring_prod_submit(struct cse_ring *ring);
 
 /* umem.c */
 int cse_area_check(const struct cse_attach *req,
-		   const struct cse_limits *limits);
+		   const struct cse_limits *limits, u64 features);
 struct cse_area *cse_area_create(struct cse_attach *req,
 				 const struct cse_limits *limits);
 void cse_area_destroy(struct cse_area *area);
@@ -253,6 +305,19 @@ long cse_ioctl_tx_kick(struct cse_inst *inst, void __user *uarg);
 long cse_ioctl_port_reserve(struct cse_inst *inst, void __user *uarg);
 long cse_ioctl_port_release(struct cse_inst *inst, void __user *uarg);
 void cse_port_release_all(struct cse_inst *inst);
+
+/* sockfile.c */
+int cse_socks_create(struct cse_area *area, u64 socks, u32 entries);
+void cse_socks_destroy(struct cse_area *area);
+long cse_ioctl_socket(struct cse_inst *inst, void __user *uarg);
+void cse_socks_kill(struct cse_inst *inst);
+
+/* sockwake.c */
+__poll_t cse_sock_readiness(struct cse_sock *s);
+void cse_slot_kflags_locked(struct cse_sock *s, u32 set, u32 clear);
+void cse_sock_wake_dead(struct cse_sock *s);
+long cse_ioctl_sock_wake(struct cse_inst *inst, void __user *uarg);
+long cse_sock_ioctl_wait(struct file *file, void __user *uarg);
 
 /* stats.c */
 long cse_ioctl_get_stats(struct cse_inst *inst, void __user *uarg);

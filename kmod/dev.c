@@ -71,6 +71,9 @@ static const struct cse_ioctl_desc cse_ioctls[] = {
 	[_IOC_NR(CSE_IOC_TX_KICK)] = { CSE_IOC_TX_KICK, true, cse_ioctl_tx_kick },
 	[_IOC_NR(CSE_IOC_SET_EVENTFD)] = { CSE_IOC_SET_EVENTFD, true,
 					   cse_ioctl_set_eventfd },
+	[_IOC_NR(CSE_IOC_SOCKET)] = { CSE_IOC_SOCKET, true, cse_ioctl_socket },
+	[_IOC_NR(CSE_IOC_SOCK_WAKE)] = { CSE_IOC_SOCK_WAKE, true,
+					 cse_ioctl_sock_wake },
 };
 
 static int cse_dev_open(struct inode *inode, struct file *file)
@@ -86,7 +89,7 @@ static int cse_dev_open(struct inode *inode, struct file *file)
 
 static int cse_dev_release(struct inode *inode, struct file *file)
 {
-	cse_inst_destroy(file->private_data);
+	cse_inst_close(file->private_data);
 	return 0;
 }
 

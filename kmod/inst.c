@@ -36,9 +36,11 @@ struct cse_inst *cse_inst_create(void)
 		return ERR_PTR(id);
 	}
 
+	refcount_set(&inst->refs, 1);
 	inst->id = id;
 	mutex_init(&inst->lock);
 	mutex_init(&inst->tx_lock);
+	mutex_init(&inst->socks_lock);
 	spin_lock_init(&inst->ev_lock);
 	spin_lock_init(&inst->rx_lock);
 	init_waitqueue_head(&inst->wq);
@@ -50,25 +52,54 @@ struct cse_inst *cse_inst_create(void)
 	return inst;
 }
 
-void cse_inst_destroy(struct cse_inst *inst)
+/* A socket file takes a reference for as long as it exists. */
+void cse_inst_get(struct cse_inst *inst)
 {
-	cse_port_release_all(inst);
-	cse_netdev_release(inst);
-	/*
-	 * The RX hook, steering and wake-up readers are done with us after a
-	 * grace period; an instance that never attached never had any.
-	 */
-	if (inst->area)
-		synchronize_net();
-	cse_event_release(inst);
+	refcount_inc(&inst->refs);
+}
+
+/*
+ * The last reference: nothing can reach the instance any more (its own
+ * file and every socket file are gone, with their pollers), so its area
+ * and what the opener pinned go now.
+ */
+void cse_inst_put(struct cse_inst *inst)
+{
+	if (!refcount_dec_and_test(&inst->refs))
+		return;
 	cse_area_destroy(inst->area);
 	put_pid(inst->owner);
 	put_cred(inst->cred);
 	put_net(inst->net);
+	mutex_destroy(&inst->socks_lock);
 	mutex_destroy(&inst->tx_lock);
 	mutex_destroy(&inst->lock);
 	ida_free(&cse_inst_ida, inst->id);
 	kfree(inst);
+}
+
+/*
+ * The instance's own file was released: its last descriptor was closed and
+ * its last mapping unmapped. Everything that acts on the network goes now,
+ * as if no socket file existed: ports, filters, the RX hook, the device.
+ * Socket files that outlive it keep only the area alive (their slots live
+ * there) and poll as hung up; the last of them frees the instance.
+ */
+void cse_inst_close(struct cse_inst *inst)
+{
+	cse_socks_kill(inst);
+	cse_port_release_all(inst);
+	cse_netdev_release(inst);
+	/*
+	 * The RX hook, steering and wake-up readers are done with us after a
+	 * grace period; an instance that never attached never had any. No
+	 * socket file posts events any more (cse_socks_kill()), so the
+	 * eventfd can go after it too.
+	 */
+	if (inst->area)
+		synchronize_net();
+	cse_event_release(inst);
+	cse_inst_put(inst);
 }
 
 /* Something for poll() happened: frames or events arrived. */

@@ -6,6 +6,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 
 #include "cse.h"
 #include "../uapi/linux/cse.h"
@@ -31,13 +32,15 @@ err_netdev:
 
 /*
  * The module cannot be removed while any instance exists: each open file of
- * /dev/cse holds a reference on it (fops.owner), so rmmod fails with EBUSY
- * until the last one is closed.
+ * /dev/cse, and each socket file, holds a reference on it (fops.owner), so
+ * rmmod fails with EBUSY until the last one is closed.
  */
 static void __exit cse_exit(void)
 {
 	cse_dev_uninit();
 	cse_netdev_uninit();
+	/* Filters are freed by RCU callbacks of ours (port.c). */
+	rcu_barrier();
 	cse_inst_uninit();
 }
 

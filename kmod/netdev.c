@@ -21,11 +21,19 @@
 /* Every attached instance, whatever its device (RTNL). */
 static LIST_HEAD(cse_attached);
 
+/*
+ * Everything from @mmap_size on is written by the module, padding or
+ * reserved, and must arrive zeroed; but for @sock_entries, an input that
+ * cse_area_check() judges.
+ */
 static bool cse_attach_valid(const struct cse_attach *req)
 {
 	size_t off = offsetof(struct cse_attach, mmap_size);
+	size_t in = offsetof(struct cse_attach, sock_entries);
+	size_t after = in + sizeof(req->sock_entries);
 
-	return !memchr_inv((const u8 *)req + off, 0, sizeof(*req) - off);
+	return !memchr_inv((const u8 *)req + off, 0, in - off) &&
+	       !memchr_inv((const u8 *)req + after, 0, sizeof(*req) - after);
 }
 
 /* A device an instance can use: a real Ethernet device. */
@@ -99,7 +107,7 @@ long cse_ioctl_attach(struct cse_inst *inst, void __user *uarg)
 		return -EFAULT;
 	if (!cse_attach_valid(&req))
 		return -EINVAL;
-	ret = cse_area_check(&req, &inst->limits);
+	ret = cse_area_check(&req, &inst->limits, inst->features);
 	if (ret)
 		return ret;
 

@@ -7,24 +7,43 @@
  * EADDRINUSE, the privileged-port rule and ip_local_port_range hold exactly
  * as for the opener's own sockets, and no other socket can take the port
  * while the instance owns it.
+ *
+ * With CSE_PORT_SOCKET the caller's own socket holds the port instead: the
+ * kernel already judged its bind(), so the module only checks that it is
+ * bound, of the right kind and namespace, and keeps its file. Since the
+ * caller can still act on that socket (disconnect or close it, connect it
+ * to take another local address), a filter matches only while its socket
+ * still holds what the filter says (steer.c).
  */
 #include <linux/cred.h>
+#include <linux/file.h>
 #include <linux/in.h>
 #include <linux/net.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <net/inet_sock.h>
+#include <net/sock.h>
 
 #include "cse.h"
 #include "../uapi/linux/cse.h"
 
-static int cse_port_check(const struct cse_port *p)
+static int cse_port_check(const struct cse_inst *inst,
+			  const struct cse_port *p)
 {
 	if (p->id || (p->flags & ~CSE_PORT_FLAGS_ALL) ||
 	    memchr_inv(p->__pad, 0, sizeof(p->__pad)) ||
-	    p->reserved[0] || p->reserved[1])
+	    p->__pad2 || p->reserved)
 		return -EINVAL;
 	if (p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP)
 		return -EINVAL;
+	if (p->flags & CSE_PORT_SOCKET) {
+		/* The socket says where it is bound; (k) fields from here. */
+		if (!(inst->features & CSE_FEAT_PORT_FD) || p->local_addr ||
+		    p->local_port)
+			return -EINVAL;
+	} else if (p->fd) {
+		return -EINVAL;
+	}
 	if (p->flags & CSE_PORT_CONNECTED) {
 		if (!p->remote_addr || !p->remote_port)
 			return -EINVAL;
@@ -68,6 +87,68 @@ err_sock:
 	return err;
 }
 
+/*
+ * CSE_PORT_SOCKET: take the caller's socket @p->fd as the holder of the
+ * port; fills in the address and port it is bound to.
+ */
+static int cse_port_adopt(struct cse_inst *inst, struct cse_port *p,
+			  struct file **res)
+{
+	int type = p->proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	struct socket *sock;
+	struct file *file;
+	struct sock *sk;
+	int err;
+
+	file = fget(p->fd);
+	if (!file)
+		return -EBADF;
+	err = -ENOTSOCK;
+	sock = sock_from_file(file);
+	if (!sock)
+		goto err_file;
+	/* A raw socket of protocol TCP would have a "port" too: the type. */
+	err = -EINVAL;
+	sk = sock->sk;
+	if (!sk || sk->sk_family != AF_INET || sk->sk_type != type ||
+	    sk->sk_protocol != p->proto || !net_eq(sock_net(sk), inst->net))
+		goto err_file;
+	lock_sock(sk);
+	p->local_addr = sk->sk_rcv_saddr;
+	p->local_port = htons(inet_sk(sk)->inet_num);
+	release_sock(sk);
+	if (!p->local_port)
+		goto err_file;	/* not bound */
+	*res = file;
+	return 0;
+
+err_file:
+	fput(file);
+	return err;
+}
+
+/* The socket that holds the port, whoever made it. */
+static int cse_port_hold(struct cse_inst *inst, struct cse_port *p,
+			 struct cse_filter *f)
+{
+	int err;
+
+	if (p->flags & CSE_PORT_SOCKET) {
+		err = cse_port_adopt(inst, p, &f->file);
+		if (err)
+			return err;
+		f->sk = sock_from_file(f->file)->sk;
+	} else {
+		err = cse_port_bind(inst, p, &f->sock);
+		if (err)
+			return err;
+		f->sk = f->sock->sk;
+	}
+	/* Steering reads it until a grace period after the filter went. */
+	sock_hold(f->sk);
+	return 0;
+}
+
 static struct cse_filter *cse_filter_create(struct cse_inst *inst,
 					    struct cse_port *p)
 {
@@ -77,7 +158,7 @@ static struct cse_filter *cse_filter_create(struct cse_inst *inst,
 	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return ERR_PTR(-ENOMEM);
-	err = cse_port_bind(inst, p, &f->sock);
+	err = cse_port_hold(inst, p, f);
 	if (err) {
 		kfree(f);
 		return ERR_PTR(err);
@@ -93,11 +174,26 @@ static struct cse_filter *cse_filter_create(struct cse_inst *inst,
 	return f;
 }
 
-/* Unlinked from everything; RX readers may still hold it until a grace. */
+static void cse_filter_free(struct rcu_head *rcu)
+{
+	struct cse_filter *f = container_of(rcu, struct cse_filter, rcu);
+
+	sock_put(f->sk);
+	kfree(f);
+}
+
+/*
+ * Unlinked from everything; RX readers may still hold it, and look at its
+ * socket, until a grace period has passed. The port itself is given back
+ * at once (module exit waits for the callbacks: rcu_barrier()).
+ */
 static void cse_filter_destroy(struct cse_filter *f)
 {
-	sock_release(f->sock);
-	kfree_rcu(f, rcu);
+	if (f->sock)
+		sock_release(f->sock);
+	if (f->file)
+		fput(f->file);
+	call_rcu(&f->rcu, cse_filter_free);
 }
 
 static void cse_filter_remove(struct cse_inst *inst, struct cse_filter *f)
@@ -116,7 +212,7 @@ long cse_ioctl_port_reserve(struct cse_inst *inst, void __user *uarg)
 
 	if (copy_from_user(&p, uarg, sizeof(p)))
 		return -EFAULT;
-	ret = cse_port_check(&p);
+	ret = cse_port_check(inst, &p);
 	if (ret)
 		return ret;
 

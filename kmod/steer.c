@@ -16,6 +16,7 @@
 #include <linux/if_vlan.h>
 #include <linux/ip.h>
 #include <linux/skbuff.h>
+#include <net/inet_sock.h>
 #include <net/ip.h>
 #include <net/route.h>
 
@@ -56,6 +57,21 @@ struct cse_flow {
 	u8 proto;
 };
 
+/*
+ * Does the filter's socket still hold the port where the filter says? The
+ * module's own sockets always do; a caller's (CSE_PORT_SOCKET) stops when
+ * it is closed or disconnected (the kernel sets inet_num to 0 when it gives
+ * the port back) or connected from another local address. The port may
+ * then be someone else's: the filter must not steer it any more.
+ */
+static bool cse_filter_held(const struct cse_filter *f)
+{
+	const struct sock *sk = f->sk;
+
+	return READ_ONCE(inet_sk(sk)->inet_num) == ntohs(f->lport) &&
+	       READ_ONCE(sk->sk_rcv_saddr) == f->laddr;
+}
+
 static bool cse_filter_match(const struct cse_filter *f,
 			     const struct cse_flow *fl)
 {
@@ -63,7 +79,9 @@ static bool cse_filter_match(const struct cse_filter *f,
 		return false;
 	if (f->laddr && f->laddr != fl->laddr)
 		return false;
-	return !f->raddr || (f->raddr == fl->raddr && f->rport == fl->rport);
+	if (f->raddr && (f->raddr != fl->raddr || f->rport != fl->rport))
+		return false;
+	return cse_filter_held(f);
 }
 
 static bool cse_steer_lookup(const struct cse_inst *inst,

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The shared area of an instance: rings and frame slots in one vmalloc_user()
- * allocation that user space maps once. Its layout is computed here and
- * reported to user space as offsets (struct cse_attach); user space never
- * sees a kernel pointer and the module never follows a user one.
+ * The shared area of an instance: rings, socket slots and frame slots in one
+ * vmalloc_user() allocation that user space maps once. Its layout is
+ * computed here and reported to user space as offsets (struct cse_attach);
+ * user space never sees a kernel pointer and the module never follows a
+ * user one.
  */
 #include <linux/cache.h>
 #include <linux/log2.h>
@@ -22,11 +23,25 @@ static bool cse_ring_size_ok(u32 n, const struct cse_limits *limits)
 	return n >= 2 && n <= limits->max_ring_entries && is_power_of_2(n);
 }
 
-/* Sizes and flags of an attach request against the instance's limits. */
+/* Socket slots exist only for an instance that was granted socket files. */
+static bool cse_sock_entries_ok(u32 n, u64 features)
+{
+	if (!n)
+		return true;
+	return (features & CSE_FEAT_SOCKETS) && n <= CSE_MAX_SOCK_ENTRIES &&
+	       is_power_of_2(n);
+}
+
+/*
+ * Sizes and flags of an attach request against the instance's limits and
+ * granted features.
+ */
 int cse_area_check(const struct cse_attach *req,
-		   const struct cse_limits *limits)
+		   const struct cse_limits *limits, u64 features)
 {
 	if (req->flags)
+		return -EINVAL;
+	if (!cse_sock_entries_ok(req->sock_entries, features))
 		return -EINVAL;
 	if (!cse_ring_size_ok(req->rx_entries, limits) ||
 	    !cse_ring_size_ok(req->tx_entries, limits) ||
@@ -70,6 +85,13 @@ static u64 cse_area_layout(struct cse_attach *req)
 			      sizeof(struct cse_desc));
 	pos = cse_layout_desc(&req->ev, pos, req->ev_entries,
 			      sizeof(struct cse_event));
+	/* The slots start on a cache line of their own, after the entries. */
+	req->socks = 0;
+	if (req->sock_entries) {
+		req->socks = pos;
+		pos = ALIGN(pos + (u64)req->sock_entries *
+			    sizeof(struct cse_sock_slot), CSE_LINE);
+	}
 	req->rx_frames = PAGE_ALIGN(pos);
 	req->tx_frames = req->rx_frames + (u64)req->rx_entries * req->frame_size;
 	req->mmap_size = PAGE_ALIGN(req->tx_frames +
@@ -99,6 +121,11 @@ struct cse_area *cse_area_create(struct cse_attach *req,
 		kfree(area);
 		return ERR_PTR(-ENOMEM);
 	}
+	if (cse_socks_create(area, req->socks, req->sock_entries)) {
+		vfree(area->mem);
+		kfree(area);
+		return ERR_PTR(-ENOMEM);
+	}
 	area->size = size;
 	area->rx_frames = req->rx_frames;
 	area->tx_frames = req->tx_frames;
@@ -115,6 +142,7 @@ void cse_area_destroy(struct cse_area *area)
 {
 	if (!area)
 		return;
+	cse_socks_destroy(area);
 	vfree(area->mem);
 	kfree(area);
 }

@@ -88,7 +88,10 @@ TEST_F(att, attach_reports_a_sane_layout)
 	EXPECT_LE(r.rx.desc + 128 * sizeof(struct cse_desc), r.tx.desc);
 	EXPECT_LE(r.tx.desc + 32 * sizeof(struct cse_desc), r.ev.desc);
 	EXPECT_EQ(0U, r.flags);
-	for (int i = 0; i < 4; i++)
+	/* no socket slots asked for, none laid out */
+	EXPECT_EQ(0U, r.sock_entries);
+	EXPECT_EQ(0ULL, r.socks);
+	for (int i = 0; i < 2; i++)
 		EXPECT_EQ(0ULL, r.reserved[i]);
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/mtu", self->net.a);

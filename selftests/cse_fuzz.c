@@ -3,8 +3,10 @@
  * A seeded fuzzer of cse.ko's own: random ioctls (known and unknown numbers,
  * sizes, directions, flags, reserved bytes, pointers), mmap() and munmap()
  * with random lengths and offsets, and random scribbles over the rings'
- * indices and entries, from several threads on several instances while the
- * peer floods the fuzzed ports with traffic. It passes when every call
+ * indices and entries and the socket slots, socket files created, polled,
+ * waited on, woken, duplicated and closed (also after their instance), and
+ * ports held by the fuzzer's own sockets, from several threads on several
+ * instances while the peer floods the fuzzed ports with traffic. It passes when every call
  * returns (any result is fine), every instance is released at the end, and
  * the kernel logged nothing (tools/vm/suite checks dmesg).
  *
@@ -26,6 +28,8 @@
 
 #define FZ_SLOTS	3
 #define FZ_PORTS	16
+#define FZ_SOCKS	8	/* socket files a thread keeps */
+#define FZ_OPS		21
 
 struct fz_slot {
 	int fd;
@@ -42,10 +46,12 @@ struct fz {
 	int threads;
 	int port_base;
 	int efd;
+	int udp;		/* a bound UDP socket: backing, held port */
 	int fds[16][FZ_SLOTS];	/* every thread's fds, read racily */
 	long ops[32];
 	long attached;	/* successful attaches */
 	long mapped;	/* areas mapped and scribbled over */
+	long socks;	/* socket files made */
 };
 
 struct fz_thread {
@@ -53,6 +59,7 @@ struct fz_thread {
 	int id;
 	uint64_t rng;
 	struct fz_slot slot[FZ_SLOTS];
+	int socks[FZ_SOCKS];	/* socket files, maybe of closed instances */
 	uint8_t buf[512];
 };
 
@@ -140,6 +147,7 @@ static void op_hello(struct fz_thread *t, struct fz_slot *s)
 	struct cse_hello h;
 
 	cse_hello_req(&h);
+	h.want = pick(t, 4) ? CSE_FEATURES_ALL : 0;
 	if (pick(t, 4) == 0)
 		fill(t, &h, sizeof(h));
 	else if (pick(t, 3) == 0)
@@ -156,7 +164,8 @@ static void op_attach(struct fz_thread *t, struct fz_slot *s)
 	r.tx_entries = 2U << pick(t, 8);
 	r.ev_entries = 2U << pick(t, 6);
 	r.frame_size = 2048U << pick(t, 2);
-	switch (pick(t, 6)) {
+	r.sock_entries = pick(t, 4) ? 1U << pick(t, 7) : 0;
+	switch (pick(t, 7)) {
 	case 0:
 		fill(t, &r, sizeof(r));
 		break;
@@ -168,6 +177,9 @@ static void op_attach(struct fz_thread *t, struct fz_slot *s)
 		break;
 	case 3:
 		((uint8_t *)&r)[pick(t, sizeof(r))] ^= 1 << pick(t, 8);
+		break;
+	case 4:
+		r.sock_entries = some_u32(t);
 		break;
 	}
 	if (!ioctl(s->fd, CSE_IOC_ATTACH, &r)) {
@@ -219,6 +231,17 @@ static void op_scribble(struct fz_thread *t, struct fz_slot *s)
 
 	if (!s->map)
 		return;
+	if (s->att.sock_entries && !pick(t, 4)) {
+		/* a socket slot: its mask, or the module's own flags */
+		struct cse_sock_slot *sl = (struct cse_sock_slot *)
+			(s->map + s->att.socks) + pick(t, s->att.sock_entries);
+
+		if (pick(t, 3))
+			sl->mask = pick(t, 2) ? 1U << pick(t, 14) : some_u32(t);
+		else
+			sl->kflags = some_u32(t);
+		return;
+	}
 	switch (pick(t, 5)) {
 	case 0:
 		w = (uint32_t *)(s->map + o->producer);
@@ -261,7 +284,18 @@ static void op_port(struct fz_thread *t, struct fz_slot *s)
 	}
 	t_port_req(&p, pick(t, 2) ? IPPROTO_UDP : IPPROTO_TCP,
 		   pick(t, 4) ? t->fz->port_base + pick(t, FZ_PORTS) : 0);
-	switch (pick(t, 6)) {
+	switch (pick(t, 8)) {
+	case 6:
+	case 7:
+		/* held by a socket of ours, or by some descriptor */
+		p.flags = CSE_PORT_SOCKET | (pick(t, 4) ? 0 : CSE_PORT_CONNECTED);
+		p.local_port = 0;
+		p.fd = pick(t, 2) ? t->fz->udp : (int)pick(t, 64);
+		if (p.flags & CSE_PORT_CONNECTED) {
+			p.remote_addr = t_addr(&t->fz->net, 2);
+			p.remote_port = htons(9000);
+		}
+		break;
 	case 0:
 		fill(t, &p, sizeof(p));
 		break;
@@ -275,6 +309,113 @@ static void op_port(struct fz_thread *t, struct fz_slot *s)
 		break;
 	}
 	ioctl(s->fd, CSE_IOC_PORT_RESERVE, &p);
+}
+
+/* A descriptor worth passing as a backing socket. */
+static int some_fd(struct fz_thread *t)
+{
+	switch (pick(t, 4)) {
+	case 0:
+		return -1;
+	case 1:
+		return t->fz->udp;
+	case 2:
+		return t->socks[pick(t, FZ_SOCKS)];
+	default:
+		return (int)some_u32(t);
+	}
+}
+
+static void op_socket(struct fz_thread *t, struct fz_slot *s)
+{
+	struct cse_socket req;
+	int i = pick(t, FZ_SOCKS);
+
+	/* socket files need an attached instance: often make one */
+	if (!s->attached && pick(t, 2)) {
+		op_hello(t, s);
+		op_attach(t, s);
+	}
+	memset(&req, 0, sizeof(req));
+	req.slot = pick(t, 8) ? pick(t, s->att.sock_entries + 2) : some_u32(t);
+	req.backing_fd = some_fd(t);
+	req.flags = pick(t, 8) ? pick(t, CSE_SOCKET_FLAGS_ALL + 1) : some_u32(t);
+	if (!pick(t, 8))
+		fill(t, &req, sizeof(req));
+	if (ioctl(s->fd, CSE_IOC_SOCKET, &req))
+		return;
+	__atomic_fetch_add(&t->fz->socks, 1, __ATOMIC_RELAXED);
+	if (t->socks[i] >= 0)
+		close(t->socks[i]);
+	t->socks[i] = req.fd;
+}
+
+static void op_sock_wake(struct fz_thread *t, struct fz_slot *s)
+{
+	uint32_t slots[64];
+	struct cse_sock_wake w;
+
+	for (unsigned int i = 0; i < 64; i++)
+		slots[i] = pick(t, 8) ? pick(t, s->att.sock_entries + 1) :
+			   some_u32(t);
+	memset(&w, 0, sizeof(w));
+	w.slots = (uintptr_t)slots;
+	w.count = 1 + pick(t, 64);
+	switch (pick(t, 8)) {
+	case 0:
+		fill(t, &w, sizeof(w));
+		break;
+	case 1:
+		w.slots = pick(t, 2) ? 0 : rnd(t);
+		break;
+	case 2:
+		w.count = some_u32(t);
+		break;
+	}
+	ioctl(s->fd, CSE_IOC_SOCK_WAKE, &w);
+}
+
+/* On a socket file: poll, wait briefly, dup, close, or any ioctl. */
+static void op_sock_file(struct fz_thread *t)
+{
+	int i = pick(t, FZ_SOCKS), fd = t->socks[i], d;
+	struct cse_sock_wait w;
+	struct pollfd pfd;
+
+	if (fd < 0)
+		return;
+	switch (pick(t, 6)) {
+	case 0:
+		pfd.fd = fd;
+		pfd.events = some_u32(t);
+		poll(&pfd, 1, pick(t, 2));
+		break;
+	case 1:
+		memset(&w, 0, sizeof(w));
+		w.events = pick(t, 2) ? POLLIN : some_u32(t);
+		w.timeout_ns = pick(t, 1000000);
+		if (!pick(t, 8))
+			fill(t, &w, sizeof(w));
+		if (w.timeout_ns < 0 || w.timeout_ns > 1000000)
+			w.timeout_ns = pick(t, 2) - 2;	/* EINVAL or 0 */
+		ioctl(fd, CSE_SOCK_IOC_WAIT, &w);
+		break;
+	case 2:
+		d = dup(fd);
+		if (d >= 0)
+			close(d);
+		break;
+	case 3:
+		close(fd);
+		t->socks[i] = -1;
+		break;
+	default:
+		fill(t, t->buf, sizeof(t->buf));
+		ioctl(fd, _IOC(pick(t, 4), CSE_IOC_MAGIC,
+			       pick(t, 2) ? 0x40 : pick(t, 12), pick(t, 64)),
+		      t->buf);
+		break;
+	}
 }
 
 /* Any ioctl number of our magic, any size and direction, any pointer. */
@@ -305,7 +446,7 @@ static void op_raw_ioctl(struct fz_thread *t, int fd)
 
 static void fz_op(struct fz_thread *t)
 {
-	int i = pick(t, FZ_SLOTS), op = pick(t, 16);
+	int i = pick(t, FZ_SLOTS), op = pick(t, FZ_OPS);
 	struct fz_slot *s = &t->slot[i];
 	struct cse_stats st;
 	struct cse_eventfd e;
@@ -366,6 +507,16 @@ static void fz_op(struct fz_thread *t)
 		pfd.events = POLLIN | POLLOUT;
 		poll(&pfd, 1, 0);
 		break;
+	case 16:
+	case 19:
+		op_socket(t, s);
+		break;
+	case 17:
+		op_sock_wake(t, s);
+		break;
+	case 18:
+		op_sock_file(t);
+		break;
 	default:
 		/* another thread's instance, racing with it */
 		other = __atomic_load_n(&t->fz->fds[pick(t, t->fz->threads)]
@@ -385,10 +536,16 @@ static void *fz_thread_main(void *arg)
 
 	for (int i = 0; i < FZ_SLOTS; i++)
 		t->slot[i].fd = -1;
+	for (int i = 0; i < FZ_SOCKS; i++)
+		t->socks[i] = -1;
 	for (long c = 0; c < n; c++)
 		fz_op(t);
 	for (int i = 0; i < FZ_SLOTS; i++)
 		fz_close(t, i);
+	for (int i = 0; i < FZ_SOCKS; i++) {
+		if (t->socks[i] >= 0)
+			close(t->socks[i]);
+	}
 	return NULL;
 }
 
@@ -415,6 +572,7 @@ FIXTURE_TEARDOWN(fuzz)
 TEST_F_TIMEOUT(fuzz, ioctls_mmap_and_rings, 24 * 3600)
 {
 	static struct fz fz;
+	struct sockaddr_in sin;
 	struct fz_thread *th;
 	pthread_t tid[16];
 	long refs, total = 0;
@@ -430,6 +588,10 @@ TEST_F_TIMEOUT(fuzz, ioctls_mmap_and_rings, 24 * 3600)
 	fz.port_base = t_port(0);
 	fz.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ASSERT_LE(0, fz.efd);
+	fz.udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, fz.udp);
+	sin = t_sin(&fz.net, 1, fz.port_base + FZ_PORTS);
+	ASSERT_EQ(0, bind(fz.udp, (struct sockaddr *)&sin, sizeof(sin)));
 	memset(fz.fds, 0xff, sizeof(fz.fds));
 	refs = cse_module_refs();
 	TH_LOG("seed %llu, %ld calls, %d threads", (unsigned long long)fz.seed,
@@ -458,17 +620,19 @@ TEST_F_TIMEOUT(fuzz, ioctls_mmap_and_rings, 24 * 3600)
 	waitpid(flood, NULL, 0);
 	for (int i = 0; i < 32; i++)
 		total += fz.ops[i];
-	TH_LOG("%ld calls made, %ld attaches, %ld areas mapped", total,
-	       fz.attached, fz.mapped);
+	TH_LOG("%ld calls made, %ld attaches, %ld areas mapped, %ld socket files",
+	       total, fz.attached, fz.mapped, fz.socks);
 	EXPECT_EQ(fz.calls / fz.threads * fz.threads, total);
 	/* the fuzzer reached the data path, not only the argument checks */
 	if (fz.calls >= 20000) {
 		EXPECT_LT(10, fz.attached);
 		EXPECT_LT(10, fz.mapped);
+		EXPECT_LT(10, fz.socks);
 	}
 	/* every instance was released: the module is as before */
 	EXPECT_EQ(refs, cse_module_refs());
 	close(fz.efd);
+	close(fz.udp);
 	free(th);
 	t_net_down(&fz.net);
 }

@@ -37,8 +37,11 @@ TEST_F(dev, hello_succeeds_with_sane_reply)
 	ASSERT_EQ(0, cse_ioctl(self->fd, CSE_IOC_HELLO, &h));
 	EXPECT_EQ(CSE_ABI_MAJOR, (int)h.major);
 	EXPECT_EQ(CSE_ABI_MINOR, (int)h.minor);
+	EXPECT_EQ(1, (int)h.minor);
 	EXPECT_NE(0U, h.instance_id);
+	/* nothing wanted, nothing granted; 1.1 implements both its features */
 	EXPECT_EQ(0ULL, h.features);
+	EXPECT_EQ((__u64)(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD), h.supported);
 	EXPECT_EQ(0U, h.flags);
 	EXPECT_EQ(0U, h.__pad);
 	EXPECT_NE(0U, h.max_ring_entries);
@@ -68,6 +71,43 @@ TEST_F(dev, hello_negotiates_minor_down)
 	h.minor = 99;
 	ASSERT_EQ(0, cse_ioctl(self->fd, CSE_IOC_HELLO, &h));
 	EXPECT_EQ(CSE_ABI_MINOR, (int)h.minor);
+}
+
+/* A 1.0 caller gets 1.0. */
+TEST_F(dev, hello_minor_0_stays_0)
+{
+	struct cse_hello h;
+
+	cse_hello_req(&h);
+	h.minor = 0;
+	ASSERT_EQ(0, cse_ioctl(self->fd, CSE_IOC_HELLO, &h));
+	EXPECT_EQ(0, (int)h.minor);
+}
+
+/* Granted is wanted & supported, bit by bit. */
+TEST_F(dev, features_granted_as_wanted)
+{
+	static const __u64 wants[] = {
+		CSE_FEAT_SOCKETS, CSE_FEAT_PORT_FD, CSE_FEATURES_ALL,
+		CSE_FEAT_PORT_FD | (1ULL << 40),
+	};
+
+	for (size_t i = 0; i < sizeof(wants) / sizeof(wants[0]); i++) {
+		struct cse_info info;
+		struct cse_hello h;
+		int fd = cse_open();
+
+		ASSERT_LE(0, fd);
+		cse_hello_req(&h);
+		h.want = wants[i];
+		ASSERT_EQ(0, cse_ioctl(fd, CSE_IOC_HELLO, &h));
+		EXPECT_EQ(wants[i] & CSE_FEATURES_ALL, h.features);
+		EXPECT_EQ(wants[i], h.want);
+		memset(&info, 0, sizeof(info));
+		ASSERT_EQ(0, cse_ioctl(fd, CSE_IOC_GET_INFO, &info));
+		EXPECT_EQ(h.features, info.features);
+		close(fd);
+	}
 }
 
 TEST_F(dev, unknown_feature_bits_not_granted)

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Module lifetime: every open file pins cse.ko; rmmod is refused while any
- * instance exists and succeeds once the last one is closed, also after a
- * process was killed in the middle of traffic. The tests that unload
+ * Module lifetime: every open file pins cse.ko, the instances' and the
+ * socket files'; rmmod is refused while any of them exists and succeeds once
+ * the last one is closed, also after a process was killed in the middle of
+ * traffic or while it slept on its socket files. The tests that unload
  * reload the module from the path in $CSE_KO.
  */
+#include <pthread.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -149,6 +152,124 @@ TEST(kill_9_under_traffic_then_rmmod)
 	waitpid(flood, &st, 0);
 	/* the port is free again, and so is the module */
 	EXPECT_EQ(0, t_kernel_bind(SOCK_DGRAM, port));
+	t_net_down(&net);
+	ASSERT_EQ(0, delete_module("cse"));
+	ASSERT_EQ(0, load_module(ko));
+}
+
+/* Open an instance with socket files and a port held by a socket of ours. */
+static int open_with_sockets(const struct t_net *net, struct cse_attach *r,
+			     int *sfd, int *udp)
+{
+	struct sockaddr_in sin = t_sin(net, 1, 0);
+	struct cse_socket s;
+	struct cse_port p;
+	int fd;
+
+	t_attach_req(r, net->ifindex);
+	r->sock_entries = 4;
+	fd = t_open_want(r, CSE_FEATURES_ALL);
+	if (fd < 0)
+		return -1;
+	*udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (*udp < 0 || bind(*udp, (struct sockaddr *)&sin, sizeof(sin)))
+		return -1;
+	t_port_req(&p, IPPROTO_UDP, 0);
+	p.flags = CSE_PORT_SOCKET;
+	p.fd = *udp;
+	if (t_reserve(fd, &p) <= 0)
+		return -1;
+	memset(&s, 0, sizeof(s));
+	s.backing_fd = *udp;
+	s.flags = CSE_SOCKET_POLL_BACKING;
+	if (ioctl(fd, CSE_IOC_SOCKET, &s))
+		return -1;
+	*sfd = s.fd;
+	return fd;
+}
+
+/*
+ * Socket files pin the module after their instance is gone; once the last
+ * is closed, rmmod succeeds.
+ */
+TEST(socket_files_pin_the_module_then_rmmod)
+{
+	const char *ko = getenv("CSE_KO");
+	int fd, sfd, udp;
+	struct cse_attach r;
+	struct t_net net;
+
+	require_module(_metadata);
+	if (geteuid())
+		SKIP(return, "needs root");
+	if (!ko || access(ko, R_OK))
+		SKIP(return, "set CSE_KO to the module's path to reload it");
+	ASSERT_EQ(0, t_net_up(&net));
+	fd = open_with_sockets(&net, &r, &sfd, &udp);
+	ASSERT_LE(0, fd);
+	close(udp);
+	close(fd);
+	EXPECT_EQ(-EWOULDBLOCK, delete_module("cse"));
+	close(sfd);
+	t_net_down(&net);
+	ASSERT_EQ(0, delete_module("cse"));
+	ASSERT_EQ(0, load_module(ko));
+}
+
+/*
+ * A process killed while one of its threads sleeps in CSE_SOCK_IOC_WAIT and
+ * its socket files sit in an epoll set leaves nothing behind.
+ */
+static void *wait_forever(void *arg)
+{
+	struct cse_sock_wait w;
+
+	memset(&w, 0, sizeof(w));
+	w.events = EPOLLIN;
+	w.timeout_ns = -1;
+	ioctl(*(int *)arg, CSE_SOCK_IOC_WAIT, &w);
+	return NULL;
+}
+
+TEST(kill_9_with_socket_files_then_rmmod)
+{
+	const char *ko = getenv("CSE_KO");
+	int ready[2], st;
+	struct t_net net;
+	pid_t victim;
+	char c;
+
+	require_module(_metadata);
+	if (geteuid())
+		SKIP(return, "needs root");
+	if (!ko || access(ko, R_OK))
+		SKIP(return, "set CSE_KO to the module's path to reload it");
+	ASSERT_EQ(0, t_net_up(&net));
+	ASSERT_EQ(0, pipe(ready));
+	victim = fork();
+	ASSERT_LE(0, victim);
+	if (!victim) {
+		struct epoll_event ee = { .events = EPOLLIN | EPOLLET };
+		int fd, sfd, udp, ep;
+		struct cse_attach r;
+		pthread_t t;
+
+		fd = open_with_sockets(&net, &r, &sfd, &udp);
+		ep = epoll_create1(0);
+		if (fd < 0 || ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ee) ||
+		    !t_map(fd, &r) || pthread_create(&t, NULL, wait_forever, &sfd))
+			_exit(1);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(2);
+		epoll_wait(ep, &ee, 1, -1);
+		_exit(3);
+	}
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	usleep(200000);
+	kill(victim, SIGKILL);
+	ASSERT_EQ(victim, waitpid(victim, &st, 0));
+	EXPECT_TRUE(WIFSIGNALED(st));
 	t_net_down(&net);
 	ASSERT_EQ(0, delete_module("cse"));
 	ASSERT_EQ(0, load_module(ko));

@@ -327,10 +327,13 @@ static inline void t_attach_req(struct cse_attach *req, int ifindex)
 	req->frame_size = 2048;
 }
 
-/* Open, handshake and attach with @req (in: the request, out: the answer). */
-static inline int t_open_with(struct cse_attach *req)
+/*
+ * Open, handshake asking for features @want and attach with @req (in: the
+ * request, out: the answer).
+ */
+static inline int t_open_want(struct cse_attach *req, __u64 want)
 {
-	int fd = cse_open_ready(NULL);
+	int fd = cse_open_want(want, NULL);
 
 	if (fd < 0)
 		return fd;
@@ -339,6 +342,12 @@ static inline int t_open_with(struct cse_attach *req)
 		return -1;
 	}
 	return fd;
+}
+
+/* Open, handshake and attach with @req (in: the request, out: the answer). */
+static inline int t_open_with(struct cse_attach *req)
+{
+	return t_open_want(req, 0);
 }
 
 /* Open, handshake and attach to @ifindex with t_attach_req() sizes. */
@@ -395,6 +404,45 @@ static inline int t_kernel_bind(int type, int port)
 static inline int t_port(int n)
 {
 	return 20000 + (getpid() % 1000) * 10 + n;
+}
+
+/* Pass descriptor @fd over the unix socket @sock (SCM_RIGHTS); 0 or -1. */
+static inline int t_send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = "f", .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+/* Receive a descriptor passed with t_send_fd(); it, or -1. */
+static inline int t_recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))], c;
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	int fd;
+
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
+		return -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
 }
 
 /* Map an attached instance's area; NULL on failure. */

@@ -355,6 +355,99 @@ TEST_F(tx, connected_filter_sends_only_to_its_remote)
 	EXPECT_EQ(1ULL, t_stats(self->in.fd).tx_rejected);
 }
 
+/*
+ * A port held by the caller's own socket (CSE_PORT_SOCKET) is validated as
+ * one the module holds: frames from it go out while the socket holds the
+ * port, also after the caller closed its descriptor; once the socket gave
+ * the port up (disconnected after connect() had bound it), they are
+ * refused.
+ */
+TEST_F(tx, port_held_by_the_callers_socket)
+{
+	struct sockaddr_in sin = t_sin(&self->net, 2, 7003);
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	socklen_t len = sizeof(sin);
+	struct cse_port p;
+	struct inst in;
+	uint32_t n;
+	pid_t pid;
+	int s, port;
+
+	t_attach_req(&in.att, self->net.ifindex);
+	in.fd = t_open_want(&in.att, CSE_FEAT_PORT_FD);
+	ASSERT_LE(0, in.fd);
+	in.area = t_map(in.fd, &in.att);
+	ASSERT_NE(NULL, in.area);
+	t_ring(&in.rx, in.area, &in.att.rx);
+	t_ring(&in.tx, in.area, &in.att.tx);
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, connect(s, (struct sockaddr *)&sin, sizeof(sin)));
+	ASSERT_EQ(0, getsockname(s, (struct sockaddr *)&sin, &len));
+	port = ntohs(sin.sin_port);
+	t_port_req(&p, IPPROTO_UDP, 0);
+	p.flags = CSE_PORT_SOCKET;
+	p.fd = s;
+	ASSERT_LT(0, t_reserve(in.fd, &p));
+
+	pid = peer_receiver(&self->net, 7003, "own", 300);
+	ASSERT_LT(0, pid);
+	n = build_udp(tx_buf(&in, 0), &self->net, in.att.mac, port, 7003, "own");
+	tx_publish(&in, &n, 1);
+	EXPECT_EQ(1, kick(in.fd));
+	EXPECT_EQ(1, t_wait(pid));
+	EXPECT_EQ(1ULL, t_stats(in.fd).tx_frames);
+
+	/* the socket gives the port up: its frames are not ours any more */
+	ASSERT_EQ(0, connect(s, &unspec, sizeof(unspec)));
+	n = build_udp(tx_buf(&in, 0), &self->net, in.att.mac, port, 7003, "own");
+	tx_publish(&in, &n, 1);
+	EXPECT_EQ(1, kick(in.fd));
+	EXPECT_EQ(1ULL, t_stats(in.fd).tx_frames);
+	EXPECT_EQ(1ULL, t_stats(in.fd).tx_rejected);
+	close(s);
+	munmap(in.area, in.att.mmap_size);
+	close(in.fd);
+}
+
+TEST_F(tx, port_held_by_a_closed_descriptor)
+{
+	int s, port = t_port(2);
+	struct sockaddr_in sin = t_sin(&self->net, 1, port);
+	struct cse_port p;
+	struct inst in;
+	uint32_t n;
+	pid_t pid;
+
+	t_attach_req(&in.att, self->net.ifindex);
+	in.fd = t_open_want(&in.att, CSE_FEAT_PORT_FD);
+	ASSERT_LE(0, in.fd);
+	in.area = t_map(in.fd, &in.att);
+	ASSERT_NE(NULL, in.area);
+	t_ring(&in.rx, in.area, &in.att.rx);
+	t_ring(&in.tx, in.area, &in.att.tx);
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, bind(s, (struct sockaddr *)&sin, sizeof(sin)));
+	t_port_req(&p, IPPROTO_UDP, 0);
+	p.flags = CSE_PORT_SOCKET;
+	p.fd = s;
+	ASSERT_LT(0, t_reserve(in.fd, &p));
+	EXPECT_EQ(t_addr(&self->net, 1), p.local_addr);
+	close(s);
+
+	pid = peer_receiver(&self->net, 7004, "held", 300);
+	ASSERT_LT(0, pid);
+	n = build_udp(tx_buf(&in, 0), &self->net, in.att.mac, port, 7004, "held");
+	tx_publish(&in, &n, 1);
+	EXPECT_EQ(1, kick(in.fd));
+	EXPECT_EQ(1, t_wait(pid));
+	EXPECT_EQ(1ULL, t_stats(in.fd).tx_frames);
+	EXPECT_EQ(0ULL, t_stats(in.fd).tx_rejected);
+	munmap(in.area, in.att.mmap_size);
+	close(in.fd);
+}
+
 static uint32_t build_arp(uint8_t *f, const struct t_net *t,
 			  const uint8_t *sha, in_addr_t spa)
 {

@@ -27,8 +27,8 @@ static inline void cse_hello_req(struct cse_hello *h)
 	h->minor = CSE_ABI_MINOR;
 }
 
-/* Open and handshake; returns the fd or -errno. */
-static inline int cse_open_ready(struct cse_hello *reply)
+/* Open and handshake asking for features @want; returns the fd or -errno. */
+static inline int cse_open_want(__u64 want, struct cse_hello *reply)
 {
 	struct cse_hello h;
 	int fd, err;
@@ -37,6 +37,7 @@ static inline int cse_open_ready(struct cse_hello *reply)
 	if (fd < 0)
 		return -errno;
 	cse_hello_req(&h);
+	h.want = want;
 	if (ioctl(fd, CSE_IOC_HELLO, &h)) {
 		err = errno;
 		close(fd);
@@ -45,6 +46,12 @@ static inline int cse_open_ready(struct cse_hello *reply)
 	if (reply)
 		*reply = h;
 	return fd;
+}
+
+/* Open and handshake (no features); returns the fd or -errno. */
+static inline int cse_open_ready(struct cse_hello *reply)
+{
+	return cse_open_want(0, reply);
 }
 
 /* ioctl() returning -errno, so ASSERT_EQ(-EINVAL, ...) reads naturally. */

@@ -171,6 +171,41 @@
  * non-empty and on every event, not for each further frame: with
  * edge-triggered epoll, drain the RX ring before waiting again.
  *
+ * Socket files
+ * ------------
+ * With CSE_FEAT_SOCKETS granted and &cse_attach.sock_entries slots in the
+ * area, CSE_IOC_SOCKET gives user space a new file descriptor, a "socket
+ * file" (an anonymous-inode file named "[cse-socket]"), for one socket the
+ * library serves. The file is an ordinary kernel file, so close(), dup(),
+ * fork(), exec and SCM_RIGHTS, and the kernel's own poll(), select() and
+ * epoll (level, edge, EPOLLONESHOT, nested) work on it unchanged; read(),
+ * write() and the socket system calls do not (they fail as they do on any
+ * file that is not a socket), which is why the library interposes them.
+ *
+ * The file is bound to one slot, a struct cse_sock_slot in the area. User
+ * space publishes the socket's readiness (EPOLL* bits) in the slot's @mask;
+ * the file's poll method reads it there (plus, with
+ * CSE_SOCKET_POLL_BACKING, the readiness of a kernel socket the file
+ * holds). When the mask changes, user space wakes the file's sleepers with
+ * CSE_IOC_SOCK_WAKE, but only when the slot's CSE_SLOT_SLEEPING flag is
+ * set: the module sets it whenever someone polls the file or waits on it,
+ * and clears it (in CSE_IOC_SOCK_WAKE) once nobody is left waiting. As
+ * with the TX ring's need-wakeup flag, user space stores the new mask,
+ * issues a full memory barrier and then reads the flag; the module sets the
+ * flag, issues a full barrier and then reads the mask; so either the waker
+ * sees the flag or the sleeper sees the mask, and while nobody sleeps a
+ * readiness change costs no system call.
+ *
+ * When the last reference to a socket file goes (every descriptor closed,
+ * in every process), the module sets CSE_SLOT_RELEASED in the slot's
+ * @kflags, drops what the file held and writes a CSE_EV_SOCK_RELEASED
+ * event; the slot's index may then be given to CSE_IOC_SOCKET again.
+ * Since events can be dropped (CSE_EV_OVERFLOW), user space that sees an
+ * overflow scans @kflags for released slots. Once the instance's own last
+ * descriptor is closed and its area unmapped (its process died or exec'd a
+ * program that does not serve the instance), every remaining socket file
+ * polls as EPOLLERR | EPOLLHUP and CSE_SOCK_IOC_WAIT returns at once.
+ *
  * Events
  * ------
  * The module writes a struct cse_event into the EV ring for each event that
@@ -185,6 +220,11 @@
  *      CSE_IOC_PORT_RESERVE, CSE_IOC_PORT_RELEASE, CSE_IOC_TX_KICK,
  *      CSE_IOC_SET_EVENTFD; events for unregister, up, down, carrier, MTU
  *      and IPv4 address changes.
+ * 1.1: socket files (CSE_FEAT_SOCKETS): the socket slot table in the
+ *      shared area (&cse_attach.sock_entries), CSE_IOC_SOCKET,
+ *      CSE_IOC_SOCK_WAKE, CSE_SOCK_IOC_WAIT, CSE_EV_SOCK_RELEASED; ports
+ *      held by the caller's own socket (CSE_FEAT_PORT_FD,
+ *      CSE_PORT_SOCKET).
  */
 #ifndef _UAPI_LINUX_CSE_H
 #define _UAPI_LINUX_CSE_H
@@ -197,14 +237,15 @@
 
 /* The ABI this header describes. */
 #define CSE_ABI_MAJOR		1
-#define CSE_ABI_MINOR		0
+#define CSE_ABI_MINOR		1
 
 /*
- * Feature bits, negotiated by CSE_IOC_HELLO. ABI 1.0 defines none yet; each
- * minor that adds an optional capability adds a bit here and a line to the
- * changelog above.
+ * Feature bits, negotiated by CSE_IOC_HELLO. Each minor that adds an
+ * optional capability adds a bit here and a line to the changelog above.
  */
-#define CSE_FEATURES_ALL	0ULL
+#define CSE_FEAT_SOCKETS	0x1ULL	/* socket files (1.1) */
+#define CSE_FEAT_PORT_FD	0x2ULL	/* CSE_PORT_SOCKET (1.1) */
+#define CSE_FEATURES_ALL	(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD)
 
 /**
  * struct cse_hello - the handshake, argument of CSE_IOC_HELLO
@@ -315,6 +356,12 @@ struct cse_ring_offsets {
  * @mtu:        (k) the device's MTU when it was attached.
  * @mac:        (k) the device's Ethernet address when it was attached.
  * @__pad:      must be 0.
+ * @sock_entries: (u) number of socket slots (struct cse_sock_slot) in the
+ *              area: 0 for none, else a power of two up to
+ *              CSE_MAX_SOCK_ENTRIES. Needs CSE_FEAT_SOCKETS (else it must
+ *              be 0).
+ * @__pad2:     must be 0.
+ * @socks:      (k) offset of slot 0 when @sock_entries is not 0, else 0.
  * @reserved:   must be 0 on entry; the module writes 0.
  *
  * The limits are those the handshake reported. A request whose area would
@@ -336,30 +383,54 @@ struct cse_attach {
 	__u32 mtu;
 	__u8 mac[6];
 	__u8 __pad[6];
-	__u64 reserved[4];
+	__u32 sock_entries;
+	__u32 __pad2;
+	__u64 socks;
+	__u64 reserved[2];
 };
 
 /* struct cse_port flags */
 #define CSE_PORT_CONNECTED	0x1U
-#define CSE_PORT_FLAGS_ALL	CSE_PORT_CONNECTED
+#define CSE_PORT_SOCKET		0x2U	/* held by the caller's socket @fd */
+#define CSE_PORT_FLAGS_ALL	(CSE_PORT_CONNECTED | CSE_PORT_SOCKET)
 
 /**
  * struct cse_port - a reserved port, argument of CSE_IOC_PORT_RESERVE and
  * CSE_IOC_PORT_RELEASE
  * @id:          (k) on reserve: the filter's id, unique in the instance,
  *               never 0. (u) on release: the filter to release.
- * @flags:       (u) CSE_PORT_CONNECTED for a connected filter.
+ * @flags:       (u) CSE_PORT_CONNECTED for a connected filter;
+ *               CSE_PORT_SOCKET to have the caller's own socket @fd hold
+ *               the port instead of a socket the module creates.
  * @local_addr:  (u) local IPv4 address, network byte order; 0 for every
- *               address of the host (INADDR_ANY).
+ *               address of the host (INADDR_ANY). With CSE_PORT_SOCKET:
+ *               must be 0; (k) the address @fd is bound to.
  * @remote_addr: (u) connected filters: the remote IPv4 address (not 0);
  *               listening filters: must be 0.
  * @local_port:  (u) local port, network byte order; 0 asks for an ephemeral
- *               port. (k) the port reserved.
+ *               port. (k) the port reserved. With CSE_PORT_SOCKET: must be
+ *               0; (k) the port @fd is bound to.
  * @remote_port: (u) connected filters: the remote port (not 0); listening
  *               filters: must be 0.
  * @proto:       (u) IPPROTO_TCP or IPPROTO_UDP.
  * @__pad:       must be 0.
+ * @fd:          (u) with CSE_PORT_SOCKET: a descriptor of the caller's, an
+ *               AF_INET socket of protocol @proto, bound (bind() or an
+ *               earlier connect() gave it a port), in the instance's network
+ *               namespace. Without CSE_PORT_SOCKET: must be 0.
+ * @__pad2:      must be 0.
  * @reserved:    must be 0.
+ *
+ * With CSE_PORT_SOCKET (needs CSE_FEAT_PORT_FD) the module creates no
+ * socket: the filter takes a reference to @fd's file and the port stays
+ * the kernel socket's for as long as the filter or any descriptor of the
+ * socket lives. The socket itself keeps working for everything the filter
+ * does not steer (loopback, other devices), so a library can accept on
+ * it what does not come through the device. The filter matches (for
+ * steering and for TX validation) only while the socket is still bound
+ * to the address and port it reported: once a disconnect gave the port
+ * back, or a connect() changed the local address, the port may be
+ * someone else's, and the filter stops matching until it is released.
  *
  * CSE_IOC_PORT_RELEASE reads only @id; every other field must be 0.
  */
@@ -372,7 +443,9 @@ struct cse_port {
 	__be16 remote_port;
 	__u8 proto;
 	__u8 __pad[3];
-	__u64 reserved[2];
+	__s32 fd;
+	__u32 __pad2;
+	__u64 reserved;
 };
 
 /**
@@ -411,6 +484,8 @@ struct cse_desc {
  *                     length.
  * @CSE_EV_ADDR_DEL:   an IPv4 address was removed from the device; @value
  *                     and @value2 as for CSE_EV_ADDR_ADD.
+ * @CSE_EV_SOCK_RELEASED: the last reference to a socket file went; @value is
+ *                     its slot. @ifindex is 0.
  */
 enum cse_event_type {
 	CSE_EV_OVERFLOW = 1,
@@ -421,6 +496,7 @@ enum cse_event_type {
 	CSE_EV_MTU = 6,
 	CSE_EV_ADDR_ADD = 7,
 	CSE_EV_ADDR_DEL = 8,
+	CSE_EV_SOCK_RELEASED = 9,
 };
 
 /**
@@ -567,6 +643,127 @@ struct cse_eventfd {
  * EFAULT.
  */
 #define CSE_IOC_SET_EVENTFD	_IOW(CSE_IOC_MAGIC, 0x07, struct cse_eventfd)
+
+/* Most socket slots of one instance. */
+#define CSE_MAX_SOCK_ENTRIES	65536
+
+/* struct cse_sock_slot @kflags bits (module-written) */
+#define CSE_SLOT_SLEEPING	0x1U	/* someone polls or waits: wake */
+#define CSE_SLOT_RELEASED	0x2U	/* the socket file is gone */
+
+/**
+ * struct cse_sock_slot - one socket's readiness, in the shared area
+ * @mask:     (u) the socket's readiness: EPOLLIN, EPOLLPRI, EPOLLOUT,
+ *            EPOLLERR, EPOLLHUP, EPOLLRDNORM, EPOLLRDBAND, EPOLLWRNORM,
+ *            EPOLLWRBAND, EPOLLRDHUP; other bits are ignored.
+ * @kflags:   (k) CSE_SLOT_* bits. Cleared by CSE_IOC_SOCKET.
+ * @reserved: ignored by the module.
+ */
+struct cse_sock_slot {
+	__u32 mask;
+	__u32 kflags;
+	__u64 reserved;
+};
+
+/* struct cse_socket flags */
+#define CSE_SOCKET_CLOEXEC	0x1U	/* the new descriptor is O_CLOEXEC */
+#define CSE_SOCKET_NONBLOCK	0x2U	/* the file is O_NONBLOCK */
+#define CSE_SOCKET_POLL_BACKING	0x4U	/* poll ORs @backing_fd's readiness */
+#define CSE_SOCKET_FLAGS_ALL	(CSE_SOCKET_CLOEXEC | CSE_SOCKET_NONBLOCK | \
+				 CSE_SOCKET_POLL_BACKING)
+
+/**
+ * struct cse_socket - create a socket file, argument of CSE_IOC_SOCKET
+ * @slot:       (u) the slot the file is bound to, below sock_entries. A
+ *              slot is free until CSE_IOC_SOCKET takes it and again once
+ *              its file is released.
+ * @backing_fd: (u) -1, or a descriptor of a kernel socket (any family) the
+ *              file takes a reference to and holds for its lifetime.
+ * @flags:      (u) CSE_SOCKET_* bits. CSE_SOCKET_POLL_BACKING needs a
+ *              @backing_fd.
+ * @fd:         (k) the new descriptor.
+ * @reserved:   must be 0.
+ */
+struct cse_socket {
+	__u32 slot;
+	__s32 backing_fd;
+	__u32 flags;
+	__s32 fd;
+	__u64 reserved[2];
+};
+
+/**
+ * struct cse_sock_wake - argument of CSE_IOC_SOCK_WAKE
+ * @slots:    (u) user pointer to an array of @count __u32 slot indices.
+ * @count:    (u) 1..CSE_MAX_SOCK_WAKE.
+ * @flags:    (u) no flags are defined yet: must be 0.
+ * @reserved: must be 0.
+ */
+struct cse_sock_wake {
+	__u64 slots;
+	__u32 count;
+	__u32 flags;
+	__u64 reserved[2];
+};
+
+#define CSE_MAX_SOCK_WAKE	1024
+
+/**
+ * struct cse_sock_wait - argument of CSE_SOCK_IOC_WAIT
+ * @events:     (u) EPOLL* bits to wait for; EPOLLERR and EPOLLHUP are
+ *              always included, as poll() does.
+ * @flags:      (u) no flags are defined yet: must be 0.
+ * @timeout_ns: (u) longest wait in nanoseconds; -1 waits without limit,
+ *              0 does not sleep.
+ * @revents:    (k) the readiness found (the file's poll mask & @events,
+ *              with EPOLLERR and EPOLLHUP), 0 when the wait timed out.
+ * @__pad:      must be 0.
+ * @reserved:   must be 0.
+ */
+struct cse_sock_wait {
+	__u32 events;
+	__u32 flags;
+	__s64 timeout_ns;
+	__u32 revents;
+	__u32 __pad;
+	__u64 reserved;
+};
+
+/*
+ * CSE_IOC_SOCKET - create a socket file (see "Socket files").
+ * Returns 0 and the descriptor in @fd.
+ * Errors: EBADFD (no handshake, not attached, or the area has no socket
+ * slots), EOPNOTSUPP (CSE_FEAT_SOCKETS not granted), EINVAL (slot out of
+ * range, unknown flag, POLL_BACKING without a backing, reserved field or
+ * @fd not zero), EBUSY (the slot's file still exists), EBADF (@backing_fd
+ * is not open), ENOTSOCK (@backing_fd is not a socket), EMFILE, ENFILE,
+ * ENOMEM, EFAULT.
+ */
+#define CSE_IOC_SOCKET		_IOWR(CSE_IOC_MAGIC, 0x08, struct cse_socket)
+
+/*
+ * CSE_IOC_SOCK_WAKE - the masks of these slots changed: wake whoever polls
+ * or waits on their files, and clear CSE_SLOT_SLEEPING of each slot that
+ * nobody waits on any more. A slot without a file is skipped.
+ * Errors: EBADFD (no handshake, not attached, no socket slots), EINVAL
+ * (@count out of range, a slot index out of range, flag or reserved field
+ * not zero), EFAULT.
+ */
+#define CSE_IOC_SOCK_WAKE	_IOW(CSE_IOC_MAGIC, 0x09, struct cse_sock_wake)
+
+/*
+ * CSE_SOCK_IOC_WAIT - on a socket file: sleep until its poll mask has one
+ * of @events (or EPOLLERR/EPOLLHUP), the timeout passes, or a signal
+ * arrives. This is what a blocking recv(), send(), accept() or connect()
+ * of the library sleeps in. A signal interrupts it as it interrupts the
+ * kernel's own socket calls: without a timeout the call is restarted when
+ * the handler was installed with SA_RESTART, else it fails with EINTR;
+ * with a timeout it fails with EINTR.
+ * Returns 0 with @revents set (0: timed out).
+ * Errors: EINTR, EINVAL (flag, pad, reserved field or @revents not zero,
+ * timeout below -1), EFAULT; ENOTTY on any other file.
+ */
+#define CSE_SOCK_IOC_WAIT	_IOWR(CSE_IOC_MAGIC, 0x40, struct cse_sock_wait)
 
 /* Most filters (reserved ports) one instance may hold. */
 #define CSE_MAX_PORTS		1024
