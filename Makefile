@@ -2,7 +2,7 @@
 #
 # cse top-level build.
 #
-#   make            cse.ko, libcse.so, selftests and tools
+#   make            cse.ko, libcse.so, selftests, e2e programs and tools
 #   make check      install what is missing, build, run every test suite
 #   make fuzz       fuzz the stack for FUZZ_SECONDS (default 3600)
 #   make demo       the main job, from a fresh machine
@@ -31,7 +31,7 @@ KSRC_MEMBERS := \
 	scripts/spelling.txt \
 	scripts/const_structs.checkpatch
 
-all: module ulib selftests bench
+all: module ulib selftests bench e2e
 
 $(KSRC_STAMP): $(KSRC_TAR)
 	@echo "  EXTRACT kselftest harness and checkpatch from $(KSRC_TAR)"
@@ -60,6 +60,11 @@ ulib:
 
 ulib-tests: $(KSRC_STAMP)
 	$(MAKE) -C ulib BUILD=$(BUILD)/ulib KSFT_DIR=$(KSFT_DIR) tests
+
+# End-to-end programs (selftests/e2e/*.c, built in build/ulib/e2e), run in
+# the VM by selftests/e2e/run:  make && tools/vm/run -- selftests/e2e/run
+e2e:
+	$(MAKE) -C ulib BUILD=$(BUILD)/ulib KSFT_DIR=$(KSFT_DIR) e2e
 
 selftests: $(KSRC_STAMP)
 	@mkdir -p $(BUILD)/selftests
@@ -104,6 +109,6 @@ clean:
 	$(MAKE) -C ulib BUILD=$(BUILD)/ulib clean
 	rm -rf $(BUILD)
 
-.PHONY: all module sparse ulib ulib-tests selftests vm-warn-module setup \
+.PHONY: all module sparse ulib ulib-tests selftests e2e vm-warn-module setup \
 	fuzz fuzz-build bench \
 	check demo clean kdir-check

@@ -4,7 +4,7 @@
 #define CSE_DEV_DEV_H
 
 #include <stddef.h>
-#include <linux/cse.h>
+#include "uapi.h"
 
 struct cse_dev {
 	int fd;

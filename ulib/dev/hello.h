@@ -8,10 +8,10 @@
 #define CSE_DEV_HELLO_H
 
 #include <stddef.h>
-#include <linux/cse.h>
+#include "uapi.h"
 
 /* Features this library can use; grows with the library's minor. */
-#define CSE_LIB_FEATURES	0ULL
+#define CSE_LIB_FEATURES	(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD)
 
 void cse_hello_request(struct cse_hello *h);
 
