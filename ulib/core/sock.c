@@ -114,6 +114,8 @@ void cse_sock_free(struct cse_sock *s)
 {
 	struct cse_stack *st = s->st;
 
+	if (s->on_free)
+		s->on_free(s->on_free_arg);
 	s->ops->release(s);
 	cse_neigh_forget_owner(st, s);
 	cse_pbq_purge(&st->mem, &s->rxq);
@@ -311,6 +313,17 @@ int cse_shutdown(struct cse_sock *s, int how)
 unsigned int cse_poll(struct cse_sock *s)
 {
 	return s->ops->poll(s);
+}
+
+void cse_sock_set_free(struct cse_sock *s, cse_sock_free_fn fn, void *arg)
+{
+	s->on_free = fn;
+	s->on_free_arg = arg;
+}
+
+int cse_ioctl(struct cse_sock *s, unsigned long req, int *val)
+{
+	return s->ops->ioctl ? s->ops->ioctl(s, req, val) : -ENOTTY;
 }
 
 void cse_sock_set_notify(struct cse_sock *s, cse_sock_notify_fn fn,

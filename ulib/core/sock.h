@@ -52,6 +52,11 @@ struct cse_proto_ops {
 	bool (*close)(struct cse_sock *s);
 	/* Free protocol state; the socket is going now. */
 	void (*release)(struct cse_sock *s);
+	/*
+	 * Optional: SIOCINQ / SIOCOUTQ / SIOCOUTQNSD into @val; NULL (or a
+	 * request it does not know) gives -ENOTTY.
+	 */
+	int (*ioctl)(const struct cse_sock *s, unsigned long req, int *val);
 };
 
 /* Directions shut, as Linux's sk_shutdown. */
@@ -88,6 +93,8 @@ struct cse_sock {
 	struct cse_pbq rxq;
 	cse_sock_notify_fn notify;
 	void *notify_arg;
+	cse_sock_free_fn on_free;
+	void *on_free_arg;
 	unsigned int mask;		/* last mask reported */
 };
 

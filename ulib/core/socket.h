@@ -26,6 +26,12 @@ struct cse_sock;
 /* Called (from inside a stack call) whenever the mask of @s changes. */
 typedef void (*cse_sock_notify_fn)(struct cse_sock *s, unsigned int mask,
 				   void *arg);
+/*
+ * Called when the stack frees @s for good: after cse_close() once its
+ * protocol is done with it (a TCP socket leaves TIME_WAIT), or at
+ * cse_stack_destroy(). Whatever the owner holds for it (a port) can go.
+ */
+typedef void (*cse_sock_free_fn)(void *arg);
 
 /* @type SOCK_DGRAM or SOCK_STREAM; -ESOCKTNOSUPPORT otherwise, -ENOBUFS. */
 int cse_socket(struct cse_stack *st, int type, int protocol,
@@ -57,5 +63,13 @@ int cse_shutdown(struct cse_sock *s, int how);
 unsigned int cse_poll(struct cse_sock *s);
 void cse_sock_set_notify(struct cse_sock *s, cse_sock_notify_fn fn,
 			 void *arg);
+void cse_sock_set_free(struct cse_sock *s, cse_sock_free_fn fn, void *arg);
+/*
+ * SIOCINQ (FIONREAD), SIOCOUTQ (TIOCOUTQ), SIOCOUTQNSD as Linux answers
+ * them: bytes readable (a stream) or the next datagram's size, bytes not
+ * yet acknowledged, bytes not yet sent. -EINVAL on a listener, -ENOTTY for
+ * any other request.
+ */
+int cse_ioctl(struct cse_sock *s, unsigned long req, int *val);
 
 #endif /* CSE_CORE_SOCKET_H */

@@ -11,6 +11,7 @@
 #include "eth.h"
 #include "priv.h"
 #include "sock.h"
+#include "tcp.h"
 
 void cse_stack_config_defaults(struct cse_stack_config *cfg)
 {
@@ -19,7 +20,8 @@ void cse_stack_config_defaults(struct cse_stack_config *cfg)
 		.ttl = 64,
 		/* Linux: gc_thresh3 is 1024; an application needs far fewer. */
 		.arp_max_entries = 256,
-		.arp_queue_bytes = 64u << 10,
+		/* Linux's unres_qlen_bytes (SK_WMEM_MAX). */
+		.arp_queue_bytes = 212992,
 		.arp_probes = 3,
 		.arp_retrans_ns = 1 * CSE_NSEC_PER_SEC,
 		.arp_reachable_ns = 30 * CSE_NSEC_PER_SEC,
@@ -145,6 +147,21 @@ void cse_stack_destroy(struct cse_stack *st)
 	cse_neigh_flush(st);
 	free(st->rxbuf);
 	free(st);
+}
+
+unsigned int cse_stack_unfinished(const struct cse_stack *st)
+{
+	const struct cse_list *pos;
+	unsigned int n = 0;
+
+	for (pos = st->socks.next; pos != &st->socks; pos = pos->next) {
+		const struct cse_sock *s = cse_container_of(pos,
+					struct cse_sock, node);
+
+		if (s->ops == &cse_tcp_ops && cse_tcp_unfinished(s))
+			n++;
+	}
+	return n;
 }
 
 void cse_stack_input(struct cse_stack *st, const void *frame, size_t len)

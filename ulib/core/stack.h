@@ -91,6 +91,14 @@ unsigned int cse_stack_run_timers(struct cse_stack *st);
 /* When the next timer is due (clock nanoseconds), or UINT64_MAX. */
 uint64_t cse_stack_next_timer(const struct cse_stack *st);
 
+/*
+ * How many TCP connections still have data or a FIN the peer has not
+ * acknowledged (TIME_WAIT and FIN_WAIT_2 do not count: nothing of ours is
+ * in flight). A process that exits waits for this to reach 0, as the
+ * kernel keeps an orphaned socket sending after its owner is gone.
+ */
+unsigned int cse_stack_unfinished(const struct cse_stack *st);
+
 /* Broadcast a gratuitous ARP for our address (after bring-up or a move). */
 int cse_stack_announce(struct cse_stack *st);
 

@@ -6,6 +6,8 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <string.h>
 
 #include "priv.h"
@@ -304,6 +306,8 @@ static ssize_t cse_tcp_sendto(struct cse_sock *s, const void *buf,
 		return 0;
 	n = cse_ring_write(&tp->sndbuf, buf, len > UINT32_MAX ? UINT32_MAX :
 			   (uint32_t)len);
+	if (n < len)
+		tp->sndbuf_limited = true;	/* autotuning may grow it */
 	if (!n)
 		return -EAGAIN;
 	cse_tcp_output(tp);
@@ -446,6 +450,48 @@ static bool cse_tcp_close(struct cse_sock *s)
 	return true;
 }
 
+bool cse_tcp_unfinished(const struct cse_sock *s)
+{
+	const struct cse_tcp_sock *tp = (const struct cse_tcp_sock *)s;
+
+	switch (tp->state) {
+	case CSE_TCP_ESTABLISHED:
+	case CSE_TCP_CLOSE_WAIT:
+		return tp->sndbuf.len != 0;
+	case CSE_TCP_FIN_WAIT_1:
+	case CSE_TCP_CLOSING:
+	case CSE_TCP_LAST_ACK:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Queue sizes as Linux's tcp_ioctl reports them. */
+static int cse_tcp_ioctl(const struct cse_sock *s, unsigned long req,
+			 int *val)
+{
+	const struct cse_tcp_sock *tp = (const struct cse_tcp_sock *)s;
+	uint32_t write_seq = tp->snd_buf_seq + tp->sndbuf.len;
+
+	if (tp->state == CSE_TCP_LISTEN)
+		return -EINVAL;
+	switch (req) {
+	case SIOCINQ:
+		*val = (int)tp->rcvbuf.len;
+		return 0;
+	case SIOCOUTQ:
+		*val = tp->state == CSE_TCP_SYN_SENT ? 0 :
+		       (int)(write_seq - tp->snd_una);
+		return 0;
+	case SIOCOUTQNSD:
+		*val = tp->state == CSE_TCP_SYN_SENT ? 0 :
+		       (int)(write_seq - tp->snd_nxt);
+		return 0;
+	}
+	return -ENOTTY;
+}
+
 static unsigned int cse_tcp_poll(const struct cse_sock *s)
 {
 	const struct cse_tcp_sock *tp = (const struct cse_tcp_sock *)s;
@@ -514,4 +560,5 @@ const struct cse_proto_ops cse_tcp_ops = {
 	.unreachable = cse_tcp_unreachable,
 	.close = cse_tcp_close,
 	.release = cse_tcp_release,
+	.ioctl = cse_tcp_ioctl,
 };

@@ -158,6 +158,7 @@ struct cse_tcp_sock {
 	uint32_t rcvq_copied;		/* bytes read since then */
 
 	struct cse_ring sndbuf;		/* bytes from snd_buf_seq on */
+	bool sndbuf_limited;		/* a write found it full */
 	struct cse_ring rcvbuf;		/* in-order bytes not yet read */
 	struct cse_pbq ooo;		/* out-of-order segments, by seq */
 	bool fin_queued;		/* shutdown(SHUT_WR): FIN after data */
@@ -202,6 +203,8 @@ static inline struct cse_tcp_sock *cse_tcp_sk(struct cse_sock *s)
 }
 
 extern const struct cse_proto_ops cse_tcp_ops;
+/* Has @s data or a FIN in flight or queued (see cse_stack_unfinished)? */
+bool cse_tcp_unfinished(const struct cse_sock *s);
 
 /* tcp.c */
 void cse_tcp_set_state(struct cse_tcp_sock *tp, enum cse_tcp_state state);
@@ -337,6 +340,8 @@ bool cse_tcp_sb_next_lost(const struct cse_tcp_sock *tp, uint32_t *seq,
 /* tcp_tune.c */
 /* The application read @n bytes: grow the receive buffer if it limits. */
 void cse_tcp_rcvbuf_tune(struct cse_tcp_sock *tp, uint32_t n);
+/* New data was acknowledged: grow the send buffer with the window. */
+void cse_tcp_sndbuf_tune(struct cse_tcp_sock *tp);
 /* The receiver's RTT from a segment echoing our timestamp. */
 void cse_tcp_rcv_rtt_sample(struct cse_tcp_sock *tp,
 			    const struct cse_tcp_seg *seg);

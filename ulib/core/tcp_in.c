@@ -293,6 +293,7 @@ static void cse_tcp_new_ack(struct cse_tcp_sock *tp,
 		cse_tcp_recovery_ack(tp, acked);
 	else
 		tp->cc->on_ack(tp, acked);
+	cse_tcp_sndbuf_tune(tp);
 	if (tp->snd_una == tp->snd_max)
 		cse_timer_del(&tp->rtx_timer);
 	else

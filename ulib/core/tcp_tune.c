@@ -41,6 +41,27 @@ static uint32_t cse_tcp_rcvbuf_max(const struct cse_tcp_sock *tp)
 	return max < wmax ? max : wmax;
 }
 
+/*
+ * Send-buffer autotuning, as Linux's tcp_sndbuf_expand(): unless SO_SNDBUF
+ * was set, the buffer holds two congestion windows (one in flight, one
+ * being written), up to tcp_wmem_max. It only grows after a write found it
+ * full, so an idle or slow writer costs nothing.
+ */
+void cse_tcp_sndbuf_tune(struct cse_tcp_sock *tp)
+{
+	struct cse_stack *st = tp->sk.st;
+	uint32_t max = st->cfg.tcp_wmem_max / 2, want;
+
+	if (tp->sk.sndbuf_locked || !tp->sndbuf.buf)
+		return;
+	want = tp->cwnd > max / 2 ? max : 2 * tp->cwnd;
+	if (!tp->sndbuf_limited || want <= tp->sndbuf.cap)
+		return;
+	tp->sndbuf_limited = false;
+	if (!cse_ring_resize(&st->mem, &tp->sndbuf, want))
+		tp->sk.sndbuf = 2 * want;	/* SO_SNDBUF reports it */
+}
+
 void cse_tcp_rcvbuf_tune(struct cse_tcp_sock *tp, uint32_t n)
 {
 	struct cse_stack *st = tp->sk.st;

@@ -7,6 +7,8 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <string.h>
 
 #include "csum.h"
@@ -169,6 +171,21 @@ static ssize_t cse_udp_recvfrom(struct cse_sock *s, void *buf, size_t len,
 	return (ssize_t)n;
 }
 
+/* Linux's udp_ioctl: the next datagram's payload, nothing queued out. */
+static int cse_udp_ioctl(const struct cse_sock *s, unsigned long req,
+			 int *val)
+{
+	switch (req) {
+	case SIOCINQ:
+		*val = s->rxq.head ? (int)s->rxq.head->len : 0;
+		return 0;
+	case SIOCOUTQ:
+		*val = 0;
+		return 0;
+	}
+	return -ENOTTY;
+}
+
 static unsigned int cse_udp_poll(const struct cse_sock *s)
 {
 	unsigned int mask = CSE_POLLOUT;
@@ -195,4 +212,5 @@ const struct cse_proto_ops cse_udp_ops = {
 	.recvfrom = cse_udp_recvfrom,
 	.poll = cse_udp_poll,
 	.release = cse_udp_release,
+	.ioctl = cse_udp_ioctl,
 };
