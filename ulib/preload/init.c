@@ -6,23 +6,24 @@
  * and told so in exactly one line on stderr: a program must never break
  * because cse.ko is missing.
  *
- * Environment:
+ * Environment (Documentation/admin-guide/library.rst has them all):
  *   CSE_DEVICE   the device to open (default /dev/cse)
- *   CSE_VERBOSE  when set to 1, also describe a successful handshake
+ *   CSE_IFNAME   the network device to serve (default: the default route's)
+ *   CSE_VERBOSE  when set to 1, also describe a successful start
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+
 #include "../dev/dev.h"
+#include "../serve/inst.h"
 #include "../dev/hello.h"
 #include "preload.h"
 
-/* Descriptors of the library sit at or above this, out of the way. */
-#define CSE_FD_FLOOR	900
-
-struct cse_lib cse_lib = { .dev = { .fd = -1 } };
+struct cse_lib cse_lib;
 
 /* write(2), not stdio: safe however early in the process this runs. */
 static void cse_say(const char *line)
@@ -48,10 +49,9 @@ static const char *cse_env(const char *name, const char *dflt)
 
 __attribute__((constructor)) static void cse_lib_init(void)
 {
-	const char *path = cse_env("CSE_DEVICE", "/dev/" CSE_DEVICE_NAME);
 	char line[400], why[300];
 
-	if (cse_dev_open(&cse_lib.dev, path, CSE_FD_FLOOR, why, sizeof(why))) {
+	if (cse_inst_start(why, sizeof(why))) {
 		cse_lib.fallback = 1;
 		snprintf(line, sizeof(line),
 			 "%s; using the kernel's network stack", why);
@@ -59,12 +59,18 @@ __attribute__((constructor)) static void cse_lib_init(void)
 		return;
 	}
 	if (!strcmp(cse_env("CSE_VERBOSE", "0"), "1")) {
-		cse_hello_describe(line, sizeof(line), path, &cse_lib.dev.hello);
+		cse_hello_describe(line, sizeof(line),
+				   cse_env("CSE_DEVICE", "/dev/" CSE_DEVICE_NAME),
+				   &cse_inst.dev.hello);
+		cse_say(line);
+		snprintf(line, sizeof(line), "serving %s (%s/%u)",
+			 cse_inst.net.ifname, inet_ntoa(cse_inst.net.addr),
+			 cse_inst.net.prefix_len);
 		cse_say(line);
 	}
 }
 
 __attribute__((destructor)) static void cse_lib_fini(void)
 {
-	cse_dev_close(&cse_lib.dev);
+	cse_inst_exit();
 }

@@ -3,10 +3,7 @@
 #ifndef CSE_PRELOAD_H
 #define CSE_PRELOAD_H
 
-#include "../dev/dev.h"
-
 struct cse_lib {
-	struct cse_dev dev;
 	int fallback;		/* 1: everything goes to the kernel */
 };
 

@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bringing the instance up, the lock discipline around stack calls, and
+ * the progress thread that runs the stack while the application does not.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../dev/uapi.h"
+
+#include "../dev/hello.h"
+#include "inst.h"
+#include "real.h"
+#include "usock.h"
+
+#define CSE_FD_FLOOR		900	/* the library's descriptors */
+#define CSE_RX_BUDGET		64	/* frames per ring pass */
+#define CSE_RX_PASSES		8	/* passes before timers get a turn */
+#define CSE_WAKE_BATCH		128	/* slots per CSE_IOC_SOCK_WAKE */
+#define CSE_DEFAULT_SLOTS	4096
+#define CSE_DEFAULT_MEM		(256U << 20)
+
+struct cse_inst cse_inst = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.dev = { .fd = -1 },
+	.nudge_fd = -1,
+};
+
+/* Which slots are on the changed list already. */
+static uint8_t *cse_slot_pending;
+
+uint64_t cse_inst_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * CSE_NSEC_PER_SEC + ts.tv_nsec;
+}
+
+static uint64_t cse_inst_clock(void *priv)
+{
+	(void)priv;
+	return cse_inst_now_ns();
+}
+
+void cse_inst_lock(void)
+{
+	pthread_mutex_lock(&cse_inst.lock);
+}
+
+static void cse_inst_wake(const uint32_t *slots, uint32_t n)
+{
+	struct cse_sock_wake w = {
+		.slots = (uintptr_t)slots,
+		.count = n,
+	};
+
+	if (n)
+		cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_SOCK_WAKE, &w);
+}
+
+/*
+ * The slots whose mask changed and that somebody sleeps on. The fence pairs
+ * with the module's barrier between setting CSE_SLOT_SLEEPING and reading
+ * the mask: either we see the flag here or the sleeper sees the new mask.
+ */
+static uint32_t cse_inst_collect_wakes(uint32_t *out, uint32_t max)
+{
+	uint32_t n = 0;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	while (cse_inst.nchanged && n < max) {
+		uint32_t slot = cse_inst.changed[--cse_inst.nchanged];
+		struct cse_sock_slot *ss = cse_area_slot(&cse_inst.area, slot);
+
+		cse_slot_pending[slot] = 0;
+		if (__atomic_load_n(&ss->kflags, __ATOMIC_RELAXED) &
+		    CSE_SLOT_SLEEPING)
+			out[n++] = slot;
+	}
+	return n;
+}
+
+static void cse_inst_nudge_progress(void)
+{
+	uint64_t next = cse_stack_next_timer(cse_inst.st), one = 1;
+
+	if (next < __atomic_load_n(&cse_inst.progress_deadline,
+				   __ATOMIC_RELAXED))
+		if (cse_real.write(cse_inst.nudge_fd, &one, sizeof(one)) < 0)
+			return;	/* already nudged: the counter is non-zero */
+}
+
+void cse_inst_unlock(void)
+{
+	uint32_t wake[CSE_WAKE_BATCH], n;
+
+	cse_ring_link_flush(&cse_inst.link);
+	n = cse_inst_collect_wakes(wake, CSE_WAKE_BATCH);
+	/* A flood of changes: wake the overflow under the lock, rarely. */
+	while (cse_inst.nchanged) {
+		cse_inst_wake(wake, n);
+		n = cse_inst_collect_wakes(wake, CSE_WAKE_BATCH);
+	}
+	cse_inst_nudge_progress();
+	pthread_mutex_unlock(&cse_inst.lock);
+	cse_inst_wake(wake, n);
+}
+
+void cse_inst_publish(uint32_t slot, unsigned int mask)
+{
+	struct cse_sock_slot *ss = cse_area_slot(&cse_inst.area, slot);
+
+	__atomic_store_n(&ss->mask, mask, __ATOMIC_RELEASE);
+	if (!cse_slot_pending[slot]) {
+		cse_slot_pending[slot] = 1;
+		cse_inst.changed[cse_inst.nchanged++] = slot;
+	}
+}
+
+int cse_inst_slot_get(uint32_t *slot)
+{
+	if (!cse_inst.nfree)
+		return -ENFILE;
+	*slot = cse_inst.free_slots[--cse_inst.nfree];
+	return 0;
+}
+
+void cse_inst_slot_put(uint32_t slot)
+{
+	cse_inst.free_slots[cse_inst.nfree++] = slot;
+}
+
+/* After lost events: every slot whose file went, as its event would say. */
+static void cse_inst_scan_released(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < cse_inst.nslots; i++) {
+		struct cse_sock_slot *ss = cse_area_slot(&cse_inst.area, i);
+
+		if (cse_inst.by_slot[i] &&
+		    (__atomic_load_n(&ss->kflags, __ATOMIC_ACQUIRE) &
+		     CSE_SLOT_RELEASED))
+			cse_usock_released(i);
+	}
+}
+
+static void cse_inst_event(const struct cse_event *ev, void *arg)
+{
+	(void)arg;
+	switch (ev->type) {
+	case CSE_EV_SOCK_RELEASED:
+		cse_usock_released(ev->value);
+		break;
+	case CSE_EV_OVERFLOW:
+		cse_inst_scan_released();
+		break;
+	case CSE_EV_UNREGISTER:
+		/* New sockets go to the kernel; the served ones time out. */
+		cse_inst.active = false;
+		break;
+	default:
+		/* Link state, MTU and addresses: the ring link keeps them. */
+		break;
+	}
+}
+
+void cse_inst_service(void)
+{
+	unsigned int pass;
+
+	cse_ring_link_events(&cse_inst.link, cse_inst_event, NULL);
+	for (pass = 0; pass < CSE_RX_PASSES; pass++)
+		if (cse_ring_link_rx(&cse_inst.link, cse_inst.st,
+				     CSE_RX_BUDGET) < CSE_RX_BUDGET)
+			break;
+	cse_stack_run_timers(cse_inst.st);
+}
+
+static int cse_inst_timeout_ms(uint64_t deadline)
+{
+	uint64_t now = cse_inst_now_ns(), ms;
+
+	if (deadline == UINT64_MAX)
+		return -1;
+	if (deadline <= now)
+		return 0;
+	ms = (deadline - now + CSE_NSEC_PER_MSEC - 1) / CSE_NSEC_PER_MSEC;
+	return ms > 60000 ? 60000 : (int)ms;
+}
+
+static void *cse_inst_progress(void *arg)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = cse_inst.dev.fd, .events = POLLIN },
+		{ .fd = cse_inst.nudge_fd, .events = POLLIN },
+	};
+	uint64_t deadline, count;
+
+	(void)arg;
+	for (;;) {
+		cse_inst_lock();
+		cse_inst_service();
+		deadline = cse_stack_next_timer(cse_inst.st);
+		__atomic_store_n(&cse_inst.progress_deadline, deadline,
+				 __ATOMIC_RELAXED);
+		cse_inst_unlock();
+		if (poll(pfd, 2, cse_inst_timeout_ms(deadline)) < 0 &&
+		    errno != EINTR)
+			return NULL;
+		if (pfd[1].revents & POLLIN &&
+		    cse_real.read(cse_inst.nudge_fd, &count, sizeof(count)) < 0)
+			continue;
+	}
+	return NULL;
+}
+
+/* A descriptor of the library's own, out of the application's way. */
+static int cse_inst_hide_fd(int fd)
+{
+	int high = cse_real.fcntl(fd, F_DUPFD_CLOEXEC, CSE_FD_FLOOR);
+
+	if (high < 0)
+		return fd;
+	cse_real.close(fd);
+	return high;
+}
+
+static unsigned int cse_env_uint(const char *name, unsigned int dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long n;
+
+	if (!v || !*v)
+		return dflt;
+	n = strtoul(v, &end, 0);
+	return *end || n > UINT32_MAX ? dflt : (unsigned int)n;
+}
+
+static uint32_t cse_pow2_at_least(uint32_t n)
+{
+	uint32_t p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+static int cse_inst_attach(char *why, size_t why_len)
+{
+	const struct cse_hello *h = &cse_inst.dev.hello;
+	struct cse_area_req req = {
+		.ifindex = cse_inst.net.ifindex,
+		.rx_entries = 1024,
+		.tx_entries = 1024,
+		.ev_entries = 256,
+		.frame_size = 2048,
+		.sock_entries = cse_pow2_at_least(cse_env_uint("CSE_MAX_SOCKETS",
+							       CSE_DEFAULT_SLOTS)),
+	};
+	int err;
+
+	if (req.rx_entries > h->max_ring_entries)
+		req.rx_entries = req.tx_entries = h->max_ring_entries;
+	if (req.frame_size < h->min_frame_size)
+		req.frame_size = h->min_frame_size;
+	if (req.sock_entries > CSE_MAX_SOCK_ENTRIES)
+		req.sock_entries = CSE_MAX_SOCK_ENTRIES;
+	err = cse_area_attach(cse_inst.dev.fd, &req, &cse_inst.area);
+	if (err)
+		snprintf(why, why_len, "cannot attach to %s: %s",
+			 cse_inst.net.ifname, strerror(-err));
+	return err;
+}
+
+static int cse_inst_slots_init(void)
+{
+	uint32_t n = cse_inst.area.geo.sock_entries, i;
+
+	cse_inst.by_slot = calloc(n, sizeof(*cse_inst.by_slot));
+	cse_inst.free_slots = calloc(n, sizeof(*cse_inst.free_slots));
+	cse_inst.changed = calloc(n, sizeof(*cse_inst.changed));
+	cse_slot_pending = calloc(n, 1);
+	if (!cse_inst.by_slot || !cse_inst.free_slots || !cse_inst.changed ||
+	    !cse_slot_pending)
+		return -ENOMEM;
+	cse_inst.nslots = n;
+	/* Hand out low slots first: the table's hot part stays small. */
+	for (i = 0; i < n; i++)
+		cse_inst.free_slots[i] = n - 1 - i;
+	cse_inst.nfree = n;
+	return 0;
+}
+
+static int cse_inst_stack(void)
+{
+	struct cse_stack_config cfg;
+
+	cse_stack_config_defaults(&cfg);
+	cfg.link = cse_ring_link_link(&cse_inst.link);
+	cfg.clock.now_ns = cse_inst_clock;
+	cfg.addr = cse_inst.net.addr;
+	cfg.prefix_len = cse_inst.net.prefix_len;
+	cfg.gateway = cse_inst.net.gateway;
+	cfg.mem_limit = (size_t)cse_env_uint("CSE_MEM_MB",
+					     CSE_DEFAULT_MEM >> 20) << 20;
+	if (getrandom(&cfg.seed, sizeof(cfg.seed), GRND_NONBLOCK) !=
+	    sizeof(cfg.seed))
+		cfg.seed = cse_inst_now_ns() ^ (uint64_t)getpid() << 32;
+	return cse_stack_create(&cfg, &cse_inst.st);
+}
+
+static int cse_inst_start_progress(void)
+{
+	sigset_t all, old;
+	int err;
+
+	cse_inst.progress_deadline = UINT64_MAX;
+	cse_inst.nudge_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (cse_inst.nudge_fd < 0)
+		return -errno;
+	cse_inst.nudge_fd = cse_inst_hide_fd(cse_inst.nudge_fd);
+	/* Signals are the application's threads' business, never ours. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&cse_inst.progress, NULL, cse_inst_progress,
+			     NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return -err;
+}
+
+static void cse_atfork_prepare(void)
+{
+	cse_inst_lock();
+}
+
+static void cse_atfork_parent(void)
+{
+	pthread_mutex_unlock(&cse_inst.lock);
+}
+
+static void cse_atfork_child(void)
+{
+	pthread_mutex_init(&cse_inst.lock, NULL);
+	cse_inst_forget();
+}
+
+void cse_inst_forget(void)
+{
+	cse_inst.active = false;
+	cse_fdtab_forget();
+}
+
+/*
+ * The process is exiting (exit(), not a signal): close what the
+ * application left open, as the kernel will close its descriptors, and
+ * give the stack a bounded time to deliver what is still queued and to
+ * have its FINs acknowledged: the kernel keeps orphaned sockets sending
+ * after their process is gone, and the peer must not lose the tail.
+ */
+/*
+ * CSE_STATS=1: at exit, the stack's non-zero counters on stderr, one line,
+ * so a user (and the tests) can see the stack carried the traffic.
+ */
+static void cse_inst_report(void)
+{
+	const struct cse_stats *s = cse_stack_stats(cse_inst.st);
+	char line[4096];
+	size_t n = 0;
+	const char *v = getenv("CSE_STATS");
+
+	if (!v || strcmp(v, "1"))
+		return;
+	n = snprintf(line, sizeof(line), "libcse: pid %d counters:", getpid());
+#define CSE_STAT_SAY(name)						\
+	if (s->name && n < sizeof(line))				\
+		n += snprintf(line + n, sizeof(line) - n, " " #name "=%llu", \
+			      (unsigned long long)s->name);
+	CSE_STATS(CSE_STAT_SAY)
+#undef CSE_STAT_SAY
+	if (n >= sizeof(line) - 1)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	if (cse_real.write(STDERR_FILENO, line, n) < 0)
+		return;
+}
+
+void cse_inst_exit(void)
+{
+	uint64_t until;
+	uint32_t i;
+
+	if (!cse_inst.st || !cse_inst.active || getpid() != cse_inst.pid)
+		return;
+	cse_inst_lock();
+	cse_inst.active = false;
+	for (i = 0; i < cse_inst.nslots; i++) {
+		struct cse_usock *u = cse_inst.by_slot[i];
+
+		if (u && u->sk) {
+			cse_close(u->sk);
+			u->sk = NULL;
+			u->state = CSE_US_KERNEL;	/* nothing to serve now */
+		}
+	}
+	until = cse_inst_now_ns() +
+		cse_env_uint("CSE_EXIT_LINGER_MS", 10000) * CSE_NSEC_PER_MSEC;
+	while (cse_stack_unfinished(cse_inst.st) && cse_inst_now_ns() < until) {
+		cse_inst_unlock();
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+		cse_inst_lock();
+	}
+	cse_inst_report();
+	cse_inst_unlock();
+}
+
+int cse_inst_start(char *why, size_t why_len)
+{
+	const char *path = getenv("CSE_DEVICE");
+	int err;
+
+	cse_real_init();
+	cse_inst.pid = getpid();
+	err = cse_netcfg_load(&cse_inst.net, getenv("CSE_IFNAME"), why,
+			      why_len);
+	if (err)
+		return err;
+	if (!path || !*path)
+		path = "/dev/" CSE_DEVICE_NAME;
+	err = cse_dev_open(&cse_inst.dev, path, CSE_FD_FLOOR, why, why_len);
+	if (err)
+		return err;
+	if ((cse_inst.dev.hello.features & CSE_LIB_FEATURES) !=
+	    CSE_LIB_FEATURES) {
+		snprintf(why, why_len, "%s does not offer socket files (ABI %u.%u)",
+			 path, cse_inst.dev.hello.major,
+			 cse_inst.dev.hello.minor);
+		return -EOPNOTSUPP;
+	}
+	err = cse_inst_attach(why, why_len);
+	if (err)
+		return err;
+	err = cse_ring_link_init(&cse_inst.link, &cse_inst.area);
+	if (!err)
+		err = cse_fdtab_init();
+	if (!err)
+		err = cse_inst_slots_init();
+	if (!err)
+		err = cse_inst_stack();
+	if (!err)
+		err = cse_inst_start_progress();
+	if (err) {
+		snprintf(why, why_len, "cannot start the stack: %s",
+			 strerror(-err));
+		return err;
+	}
+	pthread_atfork(cse_atfork_prepare, cse_atfork_parent,
+		       cse_atfork_child);
+	cse_inst.active = true;
+	return 0;
+}

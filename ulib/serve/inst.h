@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The process's instance: the device handle, the shared area and its ring
+ * link, the stack that runs on it, and the lock that serialises the stack.
+ *
+ * Locking: one mutex, cse_inst.lock, guards the stack, the socket objects,
+ * the slot allocator and the descriptor table's contents. Application
+ * threads take it for the length of one stack call, never while they sleep;
+ * the progress thread takes it to run the stack when frames, events or
+ * timers are due. cse_inst_unlock() is where the work of a call leaves the
+ * process: it sends what the call queued, publishes readiness and wakes the
+ * kernel-side sleepers of the sockets whose readiness changed.
+ */
+#ifndef CSE_SERVE_INST_H
+#define CSE_SERVE_INST_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../core/stack.h"
+#include "../dev/area.h"
+#include "../dev/dev.h"
+#include "../link/ring.h"
+#include "netcfg.h"
+
+struct cse_usock;
+
+struct cse_inst {
+	pthread_mutex_t lock;
+	bool active;			/* sockets may be served */
+	pid_t pid;			/* the process that owns it */
+	struct cse_dev dev;
+	struct cse_area area;
+	struct cse_ring_link link;
+	struct cse_stack *st;
+	struct cse_netcfg net;
+
+	/* Socket slots: which usock has each, and the free ones. */
+	uint32_t nslots;
+	struct cse_usock **by_slot;
+	uint32_t *free_slots;
+	uint32_t nfree;
+
+	/* Slots whose mask changed during this lock hold. */
+	uint32_t *changed;
+	uint32_t nchanged;
+
+	/* The progress thread. */
+	pthread_t progress;
+	int nudge_fd;			/* eventfd: recompute your deadline */
+	uint64_t progress_deadline;	/* when it wakes by itself (atomic) */
+	unsigned int busy_poll_us;
+};
+
+extern struct cse_inst cse_inst;
+
+/*
+ * Bring the instance up: device, handshake, attach, stack, progress
+ * thread. On failure returns -errno with one line in @why; the process is
+ * then served by the kernel.
+ */
+int cse_inst_start(char *why, size_t why_len);
+/* At exit(): close the application's sockets and let them drain. */
+void cse_inst_exit(void);
+/* In a child after fork(): the instance is the parent's; stop serving. */
+void cse_inst_forget(void);
+
+void cse_inst_lock(void);
+/* Flush, publish, wake, then unlock (see the locking note above). */
+void cse_inst_unlock(void);
+
+/* Run the stack on what is waiting (frames, events, timers); locked. */
+void cse_inst_service(void);
+
+/* Slots: take a free one (-ENFILE when none is left) and give it back. */
+int cse_inst_slot_get(uint32_t *slot);
+void cse_inst_slot_put(uint32_t slot);
+
+/* Publish @mask for @slot; sleepers are woken at unlock. Locked. */
+void cse_inst_publish(uint32_t slot, unsigned int mask);
+
+uint64_t cse_inst_now_ns(void);
+
+#endif /* CSE_SERVE_INST_H */

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Socket objects, the descriptor table, and ports held by kernel sockets. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+
+#include "../dev/uapi.h"
+
+#include "inst.h"
+#include "real.h"
+#include "usock.h"
+
+/* Most descriptors the table covers; higher ones are never served. */
+#define CSE_FDTAB_MAX	(1U << 20)
+
+static struct cse_usock **cse_fdtab;
+static unsigned int cse_fdtab_len;
+
+int cse_fdtab_init(void)
+{
+	struct rlimit rl;
+	rlim_t n = CSE_FDTAB_MAX;
+
+	/* The hard limit bounds every descriptor the process can get. */
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_max < n)
+		n = rl.rlim_max;
+	cse_fdtab = calloc(n, sizeof(*cse_fdtab));
+	if (!cse_fdtab)
+		return -ENOMEM;
+	cse_fdtab_len = n;
+	return 0;
+}
+
+bool cse_fd_maybe_ours(int fd)
+{
+	return fd >= 0 && (unsigned int)fd < cse_fdtab_len &&
+	       __atomic_load_n(&cse_fdtab[fd], __ATOMIC_RELAXED);
+}
+
+struct cse_usock *cse_fd_get(int fd)
+{
+	if (fd < 0 || (unsigned int)fd >= cse_fdtab_len)
+		return NULL;
+	return cse_fdtab[fd];
+}
+
+void cse_fd_set(int fd, struct cse_usock *u)
+{
+	struct cse_usock *old;
+
+	if (fd < 0 || (unsigned int)fd >= cse_fdtab_len)
+		return;
+	old = cse_fdtab[fd];
+	if (old == u)
+		return;
+	if (old)
+		cse_fd_clear(fd);
+	u->nfds++;
+	__atomic_store_n(&cse_fdtab[fd], u, __ATOMIC_RELAXED);
+}
+
+void cse_fd_clear(int fd)
+{
+	struct cse_usock *u = cse_fd_get(fd);
+
+	if (!u)
+		return;
+	__atomic_store_n(&cse_fdtab[fd], NULL, __ATOMIC_RELAXED);
+	/*
+	 * A served socket lives until its file is released, whoever holds
+	 * it; a kernel-state one is only our notes about a kernel socket.
+	 */
+	if (!--u->nfds && u->state == CSE_US_KERNEL && !u->users)
+		cse_usock_free(u);
+}
+
+void cse_fdtab_forget(void)
+{
+	/* The objects belong to the parent's instance: leak, never free. */
+	if (cse_fdtab)
+		memset(cse_fdtab, 0, cse_fdtab_len * sizeof(*cse_fdtab));
+}
+
+struct cse_usock *cse_usock_new(int type)
+{
+	struct cse_usock *u = calloc(1, sizeof(*u));
+
+	if (!u)
+		return NULL;
+	u->state = CSE_US_KERNEL;
+	u->type = type;
+	u->rcvtimeo_ns = -1;
+	u->sndtimeo_ns = -1;
+	return u;
+}
+
+void cse_usock_free(struct cse_usock *u)
+{
+	struct cse_optrec *o, *next;
+
+	for (o = u->opts; o; o = next) {
+		next = o->next;
+		free(o);
+	}
+	free(u);
+}
+
+/* The file is gone and nobody sleeps on it: close the stack's socket. */
+static void cse_usock_destroy(struct cse_usock *u)
+{
+	if (u->sk)
+		cse_close(u->sk);	/* the free hook lets the port go */
+	cse_inst.by_slot[u->slot] = NULL;
+	cse_inst_slot_put(u->slot);
+	cse_usock_free(u);
+}
+
+void cse_usock_put(struct cse_usock *u)
+{
+	if (--u->users)
+		return;
+	if (u->state == CSE_US_USER ? u->released : !u->nfds)
+		u->state == CSE_US_USER ? cse_usock_destroy(u) :
+					  cse_usock_free(u);
+}
+
+void cse_usock_released(uint32_t slot)
+{
+	struct cse_usock *u;
+
+	if (slot >= cse_inst.nslots)
+		return;
+	u = cse_inst.by_slot[slot];
+	if (!u || u->released)
+		return;
+	u->released = true;
+	if (!u->users)
+		cse_usock_destroy(u);
+}
+
+struct cse_uport *cse_uport_new(int kfd, uint32_t filter)
+{
+	struct cse_uport *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->kfd = kfd;
+	p->filter = filter;
+	p->refs = 1;
+	return p;
+}
+
+void cse_uport_get(struct cse_uport *p)
+{
+	p->refs++;
+}
+
+void cse_uport_put(struct cse_uport *p)
+{
+	struct cse_port rel = { 0 };
+
+	if (--p->refs)
+		return;
+	rel.id = p->filter;
+	cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_PORT_RELEASE, &rel);
+	cse_real.close(p->kfd);
+	free(p);
+}
+
+static void cse_usock_port_gone(void *arg)
+{
+	cse_uport_put(arg);
+}
+
+/* Readiness as the kernel's socket poll reports it. */
+static unsigned int cse_epoll_mask(unsigned int m)
+{
+	if (m & EPOLLIN)
+		m |= EPOLLRDNORM;
+	if (m & EPOLLOUT)
+		m |= EPOLLWRNORM | EPOLLWRBAND;
+	return m;
+}
+
+static void cse_usock_notify(struct cse_sock *s, unsigned int mask,
+			     void *arg)
+{
+	struct cse_usock *u = arg;
+
+	(void)s;
+	cse_inst_publish(u->slot, cse_epoll_mask(mask));
+}
+
+void cse_usock_attach_sk(struct cse_usock *u)
+{
+	cse_sock_set_free(u->sk, cse_usock_port_gone, u->port);
+	cse_sock_set_notify(u->sk, cse_usock_notify, u);
+	cse_inst_publish(u->slot, cse_epoll_mask(cse_poll(u->sk)));
+}

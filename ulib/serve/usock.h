@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The library's view of the application's AF_INET sockets, by descriptor.
+ *
+ * A socket starts as a real kernel socket (state CSE_US_KERNEL): bind() and
+ * the options go to it, so the kernel's rules and errno values hold. When
+ * the socket turns out to carry traffic through the served device (connect
+ * to a remote reached through it, listen or bind on its address or on
+ * INADDR_ANY), it is converted (convert.c): the stack gets a socket, the
+ * kernel socket stays behind as the port's owner (a cse_uport), and the
+ * application's descriptor is replaced, with dup3(), by a socket file of
+ * cse.ko (state CSE_US_USER). A socket the stack will never carry leaves the
+ * table and is the kernel's alone.
+ */
+#ifndef CSE_SERVE_USOCK_H
+#define CSE_SERVE_USOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "../core/socket.h"
+
+enum cse_usock_state {
+	CSE_US_KERNEL,		/* still a kernel socket; may be converted */
+	CSE_US_USER,		/* served by the stack through a socket file */
+};
+
+/*
+ * A port owned through a kernel socket: the socket's descriptor (out of the
+ * application's range, close-on-exec) and the cse.ko filter on it. Shared
+ * by a listener and the connections it accepted; goes with the last.
+ */
+struct cse_uport {
+	int kfd;
+	uint32_t filter;
+	unsigned int refs;
+};
+
+/* A socket option set before the socket was converted, to replay. */
+struct cse_optrec {
+	struct cse_optrec *next;
+	int level, name;
+	socklen_t len;
+	unsigned char val[];
+};
+
+struct cse_usock {
+	enum cse_usock_state state;
+	int type;			/* SOCK_STREAM or SOCK_DGRAM */
+	unsigned int nfds;		/* descriptors in the table */
+	unsigned int users;		/* calls sleeping with a reference */
+	bool released;			/* the socket file is gone */
+	bool nonblock;			/* O_NONBLOCK of the file */
+	bool listening;
+	bool backing_io;		/* loopback traffic on port->kfd */
+	bool pinned;			/* never convert: the kernel's */
+	uint32_t slot;
+	struct cse_sock *sk;
+	struct cse_uport *port;
+	int64_t rcvtimeo_ns, sndtimeo_ns;	/* -1: none */
+	struct cse_optrec *opts;
+};
+
+/* Descriptor table. Lookups need the instance lock (inst.h). */
+int cse_fdtab_init(void);
+struct cse_usock *cse_fd_get(int fd);
+/* Unlocked hint: false means the descriptor is surely not ours. */
+bool cse_fd_maybe_ours(int fd);
+void cse_fd_set(int fd, struct cse_usock *u);
+/* Forget @fd; frees a kernel-state socket that no descriptor names. */
+void cse_fd_clear(int fd);
+/* Forget every descriptor (a forked child). */
+void cse_fdtab_forget(void);
+
+struct cse_usock *cse_usock_new(int type);
+/* Drop what a kernel-state socket recorded and free it. */
+void cse_usock_free(struct cse_usock *u);
+/* A sleeping call is done with @u: frees it if it was released meanwhile. */
+void cse_usock_put(struct cse_usock *u);
+/* The socket file of @slot is gone (CSE_EV_SOCK_RELEASED). */
+void cse_usock_released(uint32_t slot);
+
+struct cse_uport *cse_uport_new(int kfd, uint32_t filter);
+void cse_uport_get(struct cse_uport *p);
+void cse_uport_put(struct cse_uport *p);
+
+/* Wire @u's stack socket to its slot and port (notify and free hooks). */
+void cse_usock_attach_sk(struct cse_usock *u);
+
+#endif /* CSE_SERVE_USOCK_H */
