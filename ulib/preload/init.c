@@ -10,6 +10,7 @@
  *   CSE_DEVICE   the device to open (default /dev/cse)
  *   CSE_IFNAME   the network device to serve (default: the default route's)
  *   CSE_VERBOSE  when set to 1, also describe a successful start
+ *   CSE_FALLBACK kernel (default) or error: what to do when it cannot start
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,15 +48,36 @@ static const char *cse_env(const char *name, const char *dflt)
 	return v && *v ? v : dflt;
 }
 
+/* CSE_FALLBACK: 1 for kernel (the default), 0 for error, -1 if bad. */
+static int cse_fallback_policy(void)
+{
+	const char *v = cse_env("CSE_FALLBACK", "kernel");
+
+	if (!strcmp(v, "kernel"))
+		return 1;
+	return strcmp(v, "error") ? -1 : 0;
+}
+
 __attribute__((constructor)) static void cse_lib_init(void)
 {
+	int policy = cse_fallback_policy();
 	char line[400], why[300];
 
+	if (policy < 0) {
+		snprintf(line, sizeof(line),
+			 "CSE_FALLBACK must be kernel or error, not '%s'",
+			 getenv("CSE_FALLBACK"));
+		cse_say(line);
+		_exit(1);
+	}
 	if (cse_inst_start(why, sizeof(why))) {
 		cse_lib.fallback = 1;
-		snprintf(line, sizeof(line),
-			 "%s; using the kernel's network stack", why);
+		snprintf(line, sizeof(line), "%s; %s", why, policy ?
+			 "using the kernel's network stack" :
+			 "not running the program (CSE_FALLBACK=error)");
 		cse_say(line);
+		if (!policy)
+			_exit(1);
 		return;
 	}
 	if (!strcmp(cse_env("CSE_VERBOSE", "0"), "1")) {

@@ -370,6 +370,30 @@ void cse_inst_forget(void)
  * have its FINs acknowledged: the kernel keeps orphaned sockets sending
  * after their process is gone, and the peer must not lose the tail.
  */
+/* The module's counters of the instance (what crossed the rings). */
+static void cse_inst_report_module(void)
+{
+	struct cse_dev_stats ds = { 0 };
+	char line[512];
+	int n;
+
+	if (cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_GET_STATS, &ds))
+		return;
+	n = snprintf(line, sizeof(line),
+		     "libcse: pid %d instance %u: rx_frames=%llu rx_bytes=%llu rx_dropped=%llu tx_frames=%llu tx_bytes=%llu tx_rejected=%llu tx_errors=%llu events=%llu\n",
+		     getpid(), cse_inst.dev.hello.instance_id,
+		     (unsigned long long)ds.rx_frames,
+		     (unsigned long long)ds.rx_bytes,
+		     (unsigned long long)ds.rx_dropped,
+		     (unsigned long long)ds.tx_frames,
+		     (unsigned long long)ds.tx_bytes,
+		     (unsigned long long)ds.tx_rejected,
+		     (unsigned long long)ds.tx_errors,
+		     (unsigned long long)ds.ev_events);
+	if (n > 0 && cse_real.write(STDERR_FILENO, line, n) < 0)
+		return;
+}
+
 /*
  * CSE_STATS=1: at exit, the stack's non-zero counters on stderr, one line,
  * so a user (and the tests) can see the stack carried the traffic.
@@ -395,6 +419,7 @@ static void cse_inst_report(void)
 	line[n++] = '\n';
 	if (cse_real.write(STDERR_FILENO, line, n) < 0)
 		return;
+	cse_inst_report_module();
 }
 
 void cse_inst_exit(void)
@@ -433,25 +458,31 @@ int cse_inst_start(char *why, size_t why_len)
 
 	cse_real_init();
 	cse_inst.pid = getpid();
-	err = cse_netcfg_load(&cse_inst.net, getenv("CSE_IFNAME"), why,
-			      why_len);
-	if (err)
-		return err;
 	if (!path || !*path)
 		path = "/dev/" CSE_DEVICE_NAME;
+	/* The module first: its absence is what a user most needs to hear. */
 	err = cse_dev_open(&cse_inst.dev, path, CSE_FD_FLOOR, why, why_len);
 	if (err)
 		return err;
+	err = cse_netcfg_load(&cse_inst.net, getenv("CSE_IFNAME"), why,
+			      why_len);
+	if (err) {
+		cse_dev_close(&cse_inst.dev);
+		return err;
+	}
 	if ((cse_inst.dev.hello.features & CSE_LIB_FEATURES) !=
 	    CSE_LIB_FEATURES) {
 		snprintf(why, why_len, "%s does not offer socket files (ABI %u.%u)",
 			 path, cse_inst.dev.hello.major,
 			 cse_inst.dev.hello.minor);
+		cse_dev_close(&cse_inst.dev);
 		return -EOPNOTSUPP;
 	}
 	err = cse_inst_attach(why, why_len);
-	if (err)
+	if (err) {
+		cse_dev_close(&cse_inst.dev);
 		return err;
+	}
 	err = cse_ring_link_init(&cse_inst.link, &cse_inst.area);
 	if (!err)
 		err = cse_fdtab_init();
@@ -464,6 +495,10 @@ int cse_inst_start(char *why, size_t why_len)
 	if (err) {
 		snprintf(why, why_len, "cannot start the stack: %s",
 			 strerror(-err));
+		/* The area and the device go; the half-built rest is leaked
+		 * (a few allocations), never used. */
+		cse_area_detach(&cse_inst.area);
+		cse_dev_close(&cse_inst.dev);
 		return err;
 	}
 	pthread_atfork(cse_atfork_prepare, cse_atfork_parent,

@@ -92,4 +92,43 @@ TEST(fallback_leaks_no_descriptor)
 	ASSERT_STREQ(without.out, with.out);
 }
 
+TEST(fallback_error_refuses_to_run)
+{
+	char *argv[] = { "/bin/echo", "hello", NULL };
+	struct t_output o;
+
+	ASSERT_EQ(0, t_run_preloaded(argv, "/nonexistent/cse", 1,
+				     "CSE_FALLBACK=error", &o));
+	ASSERT_EQ(1, o.status);
+	ASSERT_STREQ("", o.out);
+	ASSERT_EQ(1, t_count_lines(o.err));
+	ASSERT_NE(NULL, strstr(o.err, "CSE_FALLBACK=error"));
+	ASSERT_EQ(NULL, strstr(o.err, FALLBACK));
+}
+
+TEST(fallback_kernel_is_the_default)
+{
+	char *argv[] = { "/bin/echo", "hello", NULL };
+	struct t_output o;
+
+	ASSERT_EQ(0, t_run_preloaded(argv, "/nonexistent/cse", 1,
+				     "CSE_FALLBACK=kernel", &o));
+	ASSERT_EQ(0, o.status);
+	ASSERT_STREQ("hello\n", o.out);
+	ASSERT_NE(NULL, strstr(o.err, FALLBACK));
+}
+
+TEST(fallback_bad_value_named)
+{
+	char *argv[] = { "/bin/echo", "hello", NULL };
+	struct t_output o;
+
+	ASSERT_EQ(0, t_run_preloaded(argv, "/nonexistent/cse", 1,
+				     "CSE_FALLBACK=sometimes", &o));
+	ASSERT_EQ(1, o.status);
+	ASSERT_STREQ("", o.out);
+	ASSERT_EQ(1, t_count_lines(o.err));
+	ASSERT_NE(NULL, strstr(o.err, "'sometimes'"));
+}
+
 TEST_HARNESS_MAIN
