@@ -42,6 +42,8 @@ struct cse_stack_config {
 	unsigned int rmem_max;		/* cap on SO_RCVBUF requests */
 	unsigned int wmem_default;
 	unsigned int wmem_max;
+	size_t ipfrag_high_thresh;	/* bytes reassembly may hold; 0: none */
+	uint64_t ipfrag_time_ns;	/* a datagram's time to be whole */
 
 	unsigned int tcp_rmem_default;	/* SO_RCVBUF of a TCP socket */
 	unsigned int tcp_wmem_default;	/* SO_SNDBUF of a TCP socket */
@@ -98,6 +100,14 @@ uint64_t cse_stack_next_timer(const struct cse_stack *st);
  * kernel keeps an orphaned socket sending after its owner is gone.
  */
 unsigned int cse_stack_unfinished(const struct cse_stack *st);
+
+/*
+ * The link's MTU changed (a ring backend's MTU event): frames of up to
+ * @mtu bytes of IP from now on. Connections whose segments no longer fit
+ * shrink their MSS and send again, as after an RFC 1191 message; a larger
+ * MTU serves new connections. -EINVAL outside 576..65535, -ENOMEM.
+ */
+int cse_stack_set_mtu(struct cse_stack *st, unsigned int mtu);
 
 /* Broadcast a gratuitous ARP for our address (after bring-up or a move). */
 int cse_stack_announce(struct cse_stack *st);

@@ -340,6 +340,8 @@ bool cse_tcp_sb_next_lost(const struct cse_tcp_sock *tp, uint32_t *seq,
 /* tcp_tune.c */
 /* The application read @n bytes: grow the receive buffer if it limits. */
 void cse_tcp_rcvbuf_tune(struct cse_tcp_sock *tp, uint32_t n);
+/* The path to the peer (or our link) takes at most @mtu: shrink the MSS. */
+void cse_tcp_pmtu(struct cse_tcp_sock *tp, uint32_t mtu);
 /* New data was acknowledged: grow the send buffer with the window. */
 void cse_tcp_sndbuf_tune(struct cse_tcp_sock *tp);
 /* The receiver's RTT from a segment echoing our timestamp. */

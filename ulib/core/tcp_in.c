@@ -611,7 +611,7 @@ void cse_tcp_error(struct cse_tcp_sock *tp, int err)
  * floor) and send again from snd_una; this is not congestion, so the
  * windows stay. A larger MTU than ours changes nothing.
  */
-static void cse_tcp_pmtu(struct cse_tcp_sock *tp, uint32_t mtu)
+void cse_tcp_pmtu(struct cse_tcp_sock *tp, uint32_t mtu)
 {
 	uint32_t mss;
 

@@ -166,6 +166,10 @@ static void cse_inst_event(const struct cse_event *ev, void *arg)
 	case CSE_EV_OVERFLOW:
 		cse_inst_scan_released();
 		break;
+	case CSE_EV_MTU:
+		/* As after a path-MTU message: segments shrink to fit. */
+		cse_stack_set_mtu(cse_inst.st, ev->value);
+		break;
 	case CSE_EV_UNREGISTER:
 		/* New sockets go to the kernel; the served ones time out. */
 		cse_inst.active = false;

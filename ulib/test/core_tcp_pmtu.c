@@ -79,4 +79,26 @@ TEST_F(pmtu, quote_outside_the_flight_is_ignored)
 	ASSERT_EQ(1460, cse_tcp_sk(self->c)->mss);
 }
 
+/* The link's own MTU shrank (a ring MTU event): as a path-MTU message. */
+TEST_F(pmtu, link_mtu_shrink_resends_to_fit)
+{
+	struct t_seg out;
+
+	ASSERT_EQ(0, cse_stack_set_mtu(self->e.st, 1000));
+	ASSERT_EQ(960, cse_tcp_sk(self->c)->mss);
+	ASSERT_EQ(0, t_tcp_out(&self->e, &out));
+	ASSERT_EQ(self->iss + 1, out.seq);
+	ASSERT_EQ(960u, out.len);
+}
+
+TEST_F(pmtu, link_mtu_bounds)
+{
+	ASSERT_EQ(-EINVAL, cse_stack_set_mtu(self->e.st, 575));
+	ASSERT_EQ(-EINVAL, cse_stack_set_mtu(self->e.st, 65536));
+	/* Growing takes effect for new connections only. */
+	ASSERT_EQ(0, cse_stack_set_mtu(self->e.st, 9000));
+	ASSERT_EQ(1460, cse_tcp_sk(self->c)->mss);
+	ASSERT_EQ(0u, t_pending(&self->e));
+}
+
 TEST_HARNESS_MAIN
