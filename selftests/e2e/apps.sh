@@ -207,6 +207,28 @@ case_socat_udp_in() {
 	grep -q "counters:.* udp_rx=[1-9]" "$W/log"
 }
 
+# A daemon-style program closes every descriptor it did not open: the
+# library's own (device, eventfd) must survive, and its sockets still work.
+case_close_all_fds() {
+	peer /usr/bin/python3 -m http.server 8083 --bind "$PEER" --directory "$W" \
+		>/dev/null 2>&1 &
+	local srv=$!
+	wait_tcp listening peer 8083 &&
+	cse "$W/log" timeout $T /usr/bin/python3 -c '
+import os, sys, urllib.request
+for fd in range(3, 4096):
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+print(len(urllib.request.urlopen(sys.argv[1]).read()))
+' "http://$PEER:8083/blob" >"$W/n" &&
+	[ "$(cat "$W/n")" = $((MB << 20)) ] && served "$W/log" tcp
+	local rc=$?
+	kill $srv; wait $srv 2>/dev/null
+	return $rc
+}
+
 if ! setup; then
 	echo "not ok 1 e2e apps: cannot set up the veth pair and namespace"
 	exit 1
@@ -218,7 +240,7 @@ seq -f "datagram line %06g" 1 3000 | head -c 65536 >"$W/lines"
 
 for c in ${CSE_E2E_CASES:-curl_get wget_get http_server socat_tcp_out \
 	 socat_tcp_in nc_tcp_out nc_tcp_in socat_udp_out socat_udp_in \
-	 socat_udp_big}; do
+	 socat_udp_big close_all_fds}; do
 	t0=$SECONDS
 	"case_$c"
 	report $? "apps: $c (${MB} MiB TCP or 64 KiB UDP, $((SECONDS - t0)) s)"

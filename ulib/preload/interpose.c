@@ -256,8 +256,17 @@ CSE_EXPORT ssize_t sendfile64(int out, int in, off_t *off, size_t count)
 	return cse_srv_sendfile(out, in, off, count);
 }
 
+/* What the application gets for a descriptor of the library's own. */
+static int cse_private_fd(void)
+{
+	errno = EBADF;
+	return -1;
+}
+
 CSE_EXPORT int close(int fd)
 {
+	if (cse_fd_is_private(fd))
+		return cse_private_fd();
 	if (!cse_ours(fd))
 		return cse_real.close(fd);
 	return cse_srv_close(fd);
@@ -272,6 +281,8 @@ CSE_EXPORT int dup(int fd)
 
 CSE_EXPORT int dup2(int oldfd, int newfd)
 {
+	if (cse_fd_is_private(newfd) && oldfd != newfd)
+		return cse_private_fd();
 	if (!cse_ours(oldfd) && !cse_ours(newfd))
 		return cse_real.dup2(oldfd, newfd);
 	return cse_srv_dup(oldfd, newfd, -1, CSE_DUP_TO);
@@ -279,6 +290,8 @@ CSE_EXPORT int dup2(int oldfd, int newfd)
 
 CSE_EXPORT int dup3(int oldfd, int newfd, int flags)
 {
+	if (cse_fd_is_private(newfd) && oldfd != newfd)
+		return cse_private_fd();
 	if (!cse_ours(oldfd) && !cse_ours(newfd))
 		return cse_real.dup3(oldfd, newfd, flags);
 	return cse_srv_dup(oldfd, newfd, flags, CSE_DUP_TO);

@@ -336,6 +336,7 @@ static int cse_inst_start_progress(void)
 	if (cse_inst.nudge_fd < 0)
 		return -errno;
 	cse_inst.nudge_fd = cse_inst_hide_fd(cse_inst.nudge_fd);
+	cse_fd_set_private(cse_inst.nudge_fd, true);
 	/* Signals are the application's threads' business, never ours. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -491,6 +492,8 @@ int cse_inst_start(char *why, size_t why_len)
 	if (!err)
 		err = cse_fdtab_init();
 	if (!err)
+		cse_fd_set_private(cse_inst.dev.fd, true);
+	if (!err)
 		err = cse_inst_slots_init();
 	if (!err)
 		err = cse_inst_stack();
@@ -502,6 +505,7 @@ int cse_inst_start(char *why, size_t why_len)
 		/* The area and the device go; the half-built rest is leaked
 		 * (a few allocations), never used. */
 		cse_area_detach(&cse_inst.area);
+		cse_fd_set_private(cse_inst.dev.fd, false);
 		cse_dev_close(&cse_inst.dev);
 		return err;
 	}

@@ -143,11 +143,7 @@ static ssize_t cse_send_served(int fd, struct cse_usock *u,
 		if (r)
 			break;
 	}
-	if (done)
-		return done;
-	if (r == -EPIPE && !(flags & MSG_NOSIGNAL))
-		pthread_kill(pthread_self(), SIGPIPE);
-	return r;
+	return done ? (ssize_t)done : r;
 }
 
 ssize_t cse_srv_sendmsg(int fd, const struct msghdr *m, int flags)
@@ -170,6 +166,9 @@ ssize_t cse_srv_sendmsg(int fd, const struct msghdr *m, int flags)
 	if (r != -EBADF)
 		cse_usock_put(u);
 	cse_inst_unlock();
+	/* After the unlock: a SIGPIPE handler may call into the library. */
+	if (r == -EPIPE && !(flags & MSG_NOSIGNAL))
+		pthread_kill(pthread_self(), SIGPIPE);
 	if (r < 0) {
 		errno = -r;
 		return -1;

@@ -18,6 +18,8 @@
 
 static struct cse_usock **cse_fdtab;
 static unsigned int cse_fdtab_len;
+/* The library's own descriptors: the application may not close them. */
+static uint8_t *cse_fd_private;
 
 int cse_fdtab_init(void)
 {
@@ -28,10 +30,24 @@ int cse_fdtab_init(void)
 	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_max < n)
 		n = rl.rlim_max;
 	cse_fdtab = calloc(n, sizeof(*cse_fdtab));
-	if (!cse_fdtab)
+	cse_fd_private = calloc(n, 1);
+	if (!cse_fdtab || !cse_fd_private)
 		return -ENOMEM;
 	cse_fdtab_len = n;
 	return 0;
+}
+
+void cse_fd_set_private(int fd, bool private)
+{
+	if (fd >= 0 && (unsigned int)fd < cse_fdtab_len)
+		__atomic_store_n(&cse_fd_private[fd], private,
+				 __ATOMIC_RELAXED);
+}
+
+bool cse_fd_is_private(int fd)
+{
+	return fd >= 0 && (unsigned int)fd < cse_fdtab_len &&
+	       __atomic_load_n(&cse_fd_private[fd], __ATOMIC_RELAXED);
 }
 
 bool cse_fd_maybe_ours(int fd)
@@ -82,6 +98,9 @@ void cse_fdtab_forget(void)
 	/* The objects belong to the parent's instance: leak, never free. */
 	if (cse_fdtab)
 		memset(cse_fdtab, 0, cse_fdtab_len * sizeof(*cse_fdtab));
+	/* The child may do as it likes with the parent's descriptors. */
+	if (cse_fd_private)
+		memset(cse_fd_private, 0, cse_fdtab_len);
 }
 
 struct cse_usock *cse_usock_new(int type)
@@ -150,6 +169,7 @@ struct cse_uport *cse_uport_new(int kfd, uint32_t filter)
 	p->kfd = kfd;
 	p->filter = filter;
 	p->refs = 1;
+	cse_fd_set_private(kfd, true);
 	return p;
 }
 
@@ -166,6 +186,7 @@ void cse_uport_put(struct cse_uport *p)
 		return;
 	rel.id = p->filter;
 	cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_PORT_RELEASE, &rel);
+	cse_fd_set_private(p->kfd, false);
 	cse_real.close(p->kfd);
 	free(p);
 }

@@ -65,6 +65,14 @@ struct cse_usock {
 /* Descriptor table. Lookups need the instance lock (inst.h). */
 int cse_fdtab_init(void);
 struct cse_usock *cse_fd_get(int fd);
+/*
+ * The library's own descriptors (the device, ports' kernel sockets, the
+ * progress thread's eventfd): close() and dup2() onto them by the
+ * application are refused, as if they were not open, instead of pulling
+ * the floor from under the stack (daemons close "every" descriptor).
+ */
+void cse_fd_set_private(int fd, bool private);
+bool cse_fd_is_private(int fd);
 /* Unlocked hint: false means the descriptor is surely not ours. */
 bool cse_fd_maybe_ours(int fd);
 void cse_fd_set(int fd, struct cse_usock *u);

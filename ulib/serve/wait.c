@@ -43,7 +43,7 @@ int cse_wait(int fd, struct cse_usock *u, unsigned int events,
 	 * socket is gone (freed here if we were its last user), as a kernel
 	 * socket closed under a sleeping call reports EBADF afterwards.
 	 */
-	if (u->released) {
+	if (u->released || !u->sk) {	/* !sk: the process is exiting */
 		cse_usock_put(u);
 		return -EBADF;
 	}
