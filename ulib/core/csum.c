@@ -4,19 +4,40 @@
  * cse_csum_add() over a pseudo-header and a payload. Odd-length pieces are
  * only ever the last one, so no byte swapping across pieces is needed.
  */
+#include <string.h>
+
 #include "csum.h"
+
+/* @acc + @v with the carry out of bit 63 added back in (end around). */
+static inline uint64_t cse_csum_add64(uint64_t acc, uint64_t v)
+{
+	acc += v;
+	return acc + (acc < v);
+}
 
 uint32_t cse_csum_add(uint32_t sum, const void *data, size_t len)
 {
 	const uint8_t *p = data;
-	uint64_t acc = sum;
+	uint64_t acc = sum, v;
 
+	/*
+	 * Eight bytes at a time, read as one big-endian number: as
+	 * 2^16 = 1 (mod 0xffff), its one's complement sum is that of its
+	 * four 16-bit words (RFC 1071 2(C), "parallel summation").
+	 */
+	for (; len >= 8; len -= 8, p += 8) {
+		memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		v = __builtin_bswap64(v);
+#endif
+		acc = cse_csum_add64(acc, v);
+	}
 	for (; len > 1; len -= 2, p += 2)
-		acc += (uint32_t)(p[0] << 8 | p[1]);
+		acc = cse_csum_add64(acc, (uint32_t)(p[0] << 8 | p[1]));
 	if (len)
-		acc += (uint32_t)p[0] << 8;
-	while (acc >> 32)
-		acc = (acc & 0xffffffff) + (acc >> 32);
+		acc = cse_csum_add64(acc, (uint32_t)p[0] << 8);
+	acc = (acc & 0xffffffff) + (acc >> 32);
+	acc = (acc & 0xffffffff) + (acc >> 32);
 	return (uint32_t)acc;
 }
 

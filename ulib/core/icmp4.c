@@ -12,10 +12,6 @@
 #include "priv.h"
 #include "wire.h"
 
-#define CSE_ICMP_HLEN		8
-/* RFC 1812 4.3.2.3: the error quotes as much as fits in 576 bytes. */
-#define CSE_ICMP_QUOTE_MAX	(576 - CSE_IP4_HLEN - CSE_ICMP_HLEN)
-
 /* Destination unreachable codes -> errno, fatal: Linux's icmp_err_convert. */
 static const struct {
 	int err;
@@ -146,19 +142,31 @@ static bool cse_icmp_allow(struct cse_stack *st)
 	return true;
 }
 
-void cse_icmp4_send_unreach(struct cse_stack *st, const struct cse_ip4_rx *rx,
-			    uint8_t code)
+/* RFC 1122 3.2.2: an ICMP error is never about an ICMP error. */
+static bool cse_icmp_is_error(const struct cse_ip4_rx *rx)
+{
+	if (rx->proto != IPPROTO_ICMP || !rx->len)
+		return false;
+	switch (rx->data[0]) {
+	case CSE_ICMP_UNREACH:
+	case 4:				/* source quench */
+	case 5:				/* redirect */
+	case CSE_ICMP_TIMXCEED:
+	case 12:			/* parameter problem */
+		return true;
+	}
+	return false;
+}
+
+void cse_icmp4_send_error(struct cse_stack *st, const struct cse_ip4_rx *rx,
+			  uint8_t type, uint8_t code)
 {
 	unsigned int quote = rx->hlen + rx->len;
 	struct cse_pbuf *pb;
 	uint8_t *p;
 
-	/*
-	 * RFC 1122 3.2.2: never about a broadcast. The other rule, never
-	 * about an ICMP error, holds by construction: only UDP and unknown
-	 * protocols call this.
-	 */
-	if (rx->bcast)
+	/* RFC 1122 3.2.2: never about a broadcast, nor an ICMP error. */
+	if (rx->bcast || cse_icmp_is_error(rx))
 		return;
 	if (!cse_icmp_allow(st)) {
 		st->stats.icmp_rate_limited++;
@@ -174,11 +182,21 @@ void cse_icmp4_send_unreach(struct cse_stack *st, const struct cse_ip4_rx *rx,
 	}
 	p = cse_pbuf_data(pb);
 	memset(p, 0, CSE_ICMP_HLEN);
-	p[0] = CSE_ICMP_UNREACH;
+	p[0] = type;
 	p[1] = code;
 	memcpy(p + CSE_ICMP_HLEN, rx->hdr, quote);
 	cse_put16(p + 2, cse_csum(p, CSE_ICMP_HLEN + quote));
-	if (!cse_ip4_output(st, pb, rx->saddr, IPPROTO_ICMP, st->cfg.ttl,
-			    NULL))
+	if (cse_ip4_output(st, pb, rx->saddr, IPPROTO_ICMP, st->cfg.ttl,
+			   NULL))
+		return;
+	if (type == CSE_ICMP_UNREACH)
 		st->stats.icmp_unreach_tx++;
+	else if (type == CSE_ICMP_TIMXCEED)
+		st->stats.icmp_timxceed_tx++;
+}
+
+void cse_icmp4_send_unreach(struct cse_stack *st, const struct cse_ip4_rx *rx,
+			    uint8_t code)
+{
+	cse_icmp4_send_error(st, rx, CSE_ICMP_UNREACH, code);
 }

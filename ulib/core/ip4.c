@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * IPv4 (RFC 791, host requirements of RFC 1122 3.2.1). An endpoint, not a
- * router: packets not addressed to us are dropped, never forwarded, and
- * fragments are dropped until reassembly exists.
+ * router: packets not addressed to us are dropped, never forwarded.
+ * Fragments go to reassembly (ip4_defrag.c); datagrams over the MTU that
+ * may be fragmented leave in pieces (ip4_frag.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -11,13 +12,11 @@
 #include "eth.h"
 #include "icmp4.h"
 #include "ip4.h"
+#include "ip4_frag.h"
 #include "priv.h"
 #include "tcp.h"
 #include "udp.h"
 #include "wire.h"
-
-#define IP4_MF_OFFSET	0x3fff		/* more-fragments flag and offset */
-#define IP4_DF		0x4000
 
 static const struct {
 	uint8_t proto;
@@ -82,10 +81,6 @@ static bool cse_ip4_parse(struct cse_stack *st, const uint8_t *p,
 	}
 	if (!cse_ip4_options_ok(p + CSE_IP4_HLEN, hlen - CSE_IP4_HLEN))
 		goto bad_hdr;
-	if (cse_get16(p + 6) & IP4_MF_OFFSET) {
-		st->stats.ip_frag_drop++;
-		return false;
-	}
 	*rx = (struct cse_ip4_rx){
 		.saddr = cse_get32(p + 12), .daddr = cse_get32(p + 16),
 		.proto = p[9], .hdr = p, .hlen = hlen,
@@ -106,23 +101,32 @@ bad_hdr:
 	return false;
 }
 
-void cse_ip4_input(struct cse_stack *st, const uint8_t *pkt,
-		   unsigned int len)
+void cse_ip4_deliver(struct cse_stack *st, const struct cse_ip4_rx *rx)
 {
-	struct cse_ip4_rx rx;
 	unsigned int i;
 
-	st->stats.ip_rx++;
-	if (!cse_ip4_parse(st, pkt, len, &rx))
-		return;
 	for (i = 0; i < CSE_ARRAY_SIZE(cse_ip4_protos); i++) {
-		if (cse_ip4_protos[i].proto == rx.proto) {
-			cse_ip4_protos[i].input(st, &rx);
+		if (cse_ip4_protos[i].proto == rx->proto) {
+			cse_ip4_protos[i].input(st, rx);
 			return;
 		}
 	}
 	st->stats.ip_bad_proto++;
-	cse_icmp4_send_unreach(st, &rx, CSE_ICMP_UNREACH_PROTO);
+	cse_icmp4_send_unreach(st, rx, CSE_ICMP_UNREACH_PROTO);
+}
+
+void cse_ip4_input(struct cse_stack *st, const uint8_t *pkt,
+		   unsigned int len)
+{
+	struct cse_ip4_rx rx;
+
+	st->stats.ip_rx++;
+	if (!cse_ip4_parse(st, pkt, len, &rx))
+		return;
+	if (cse_get16(rx.hdr + 6) & (CSE_IP4_MF | CSE_IP4_OFFSET))
+		cse_ip4_defrag(st, &rx);
+	else
+		cse_ip4_deliver(st, &rx);
 }
 
 bool cse_ip4_err_input(struct cse_stack *st, uint8_t proto,
@@ -140,13 +144,11 @@ bool cse_ip4_err_input(struct cse_stack *st, uint8_t proto,
 	return false;
 }
 
-static int cse_ip4_next_hop(struct cse_stack *st, const struct cse_pbuf *pb,
-			    uint32_t daddr, uint32_t *hop)
+static int cse_ip4_next_hop(struct cse_stack *st, uint32_t daddr,
+			    uint32_t *hop)
 {
 	if (!st->addr)
 		return -EADDRNOTAVAIL;
-	if (pb->len + CSE_IP4_HLEN > st->mtu)
-		return -EMSGSIZE;
 	*hop = daddr;
 	if (cse_ip4_is_bcast(st, daddr))
 		return 0;
@@ -157,14 +159,46 @@ static int cse_ip4_next_hop(struct cse_stack *st, const struct cse_pbuf *pb,
 	return 0;
 }
 
+void cse_ip4_hdr(const struct cse_stack *st, uint8_t *h,
+		 const struct cse_ip4_out *o, uint16_t len, uint16_t frag)
+{
+	memset(h, 0, CSE_IP4_HLEN);
+	h[0] = 0x45;
+	h[1] = o->tos;
+	cse_put16(h + 2, len);
+	cse_put16(h + 4, o->id);
+	cse_put16(h + 6, frag);
+	h[8] = o->ttl;
+	h[9] = o->proto;
+	cse_put32(h + 12, st->addr);
+	cse_put32(h + 16, o->daddr);
+	cse_put16(h + 10, cse_csum(h, CSE_IP4_HLEN));
+}
+
+int cse_ip4_xmit(struct cse_stack *st, struct cse_pbuf *pb,
+		 const struct cse_ip4_out *o)
+{
+	pb->owner = o->owner;
+	if (o->bcast)
+		return cse_eth_output(st, pb, cse_eth_bcast, CSE_ETH_P_IP);
+	return cse_neigh_output(st, o->hop, pb);
+}
+
 int cse_ip4_output(struct cse_stack *st, struct cse_pbuf *pb, uint32_t daddr,
 		   uint8_t proto, uint8_t ttl, struct cse_sock *owner)
 {
+	struct cse_ip4_out o = {
+		.daddr = daddr, .proto = proto, .ttl = ttl, .tos = pb->tos,
+		.bcast = cse_ip4_is_bcast(st, daddr), .owner = owner,
+	};
+	bool fits = pb->len + CSE_IP4_HLEN <= st->mtu;
 	uint8_t *h = NULL;
-	uint32_t hop;
-	int err = cse_ip4_next_hop(st, pb, daddr, &hop);
+	int err = cse_ip4_next_hop(st, daddr, &o.hop);
 
-	if (!err) {
+	if (!err && !fits && (proto == IPPROTO_TCP ||
+			      st->cfg.link.ops->no_fragments))
+		err = -EMSGSIZE;
+	if (!err && fits) {
 		h = cse_pbuf_push(pb, CSE_IP4_HLEN);
 		err = h ? 0 : -ENOBUFS;
 	}
@@ -172,20 +206,11 @@ int cse_ip4_output(struct cse_stack *st, struct cse_pbuf *pb, uint32_t daddr,
 		cse_pbuf_free(&st->mem, pb);
 		return err;
 	}
-	memset(h, 0, CSE_IP4_HLEN);
-	h[0] = 0x45;
-	h[1] = pb->tos;
-	cse_put16(h + 2, pb->len);
-	cse_put16(h + 4, st->ip_id++);
-	/* Never fragmented by us, so say so: path MTU discovery works. */
-	cse_put16(h + 6, IP4_DF);
-	h[8] = ttl;
-	h[9] = proto;
-	cse_put32(h + 12, st->addr);
-	cse_put32(h + 16, daddr);
-	cse_put16(h + 10, cse_csum(h, CSE_IP4_HLEN));
-	pb->owner = owner;
-	if (cse_ip4_is_bcast(st, daddr))
-		return cse_eth_output(st, pb, cse_eth_bcast, CSE_ETH_P_IP);
-	return cse_neigh_output(st, hop, pb);
+	o.id = st->ip_id++;
+	if (!fits)
+		return cse_ip4_fragment(st, pb, &o);
+	/* DF as Linux's IP_PMTUDISC_WANT, except on ICMP (see ip4.h). */
+	cse_ip4_hdr(st, h, &o, (uint16_t)pb->len,
+		    proto == IPPROTO_ICMP ? 0 : CSE_IP4_DF);
+	return cse_ip4_xmit(st, pb, &o);
 }

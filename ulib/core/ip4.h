@@ -10,6 +10,11 @@
 
 #define CSE_IP4_HLEN		20
 #define CSE_IP4_BCAST		0xffffffffu
+#define CSE_IP4_MAXLEN		65535	/* total length field's limit */
+/* The flags and fragment offset field (bytes 6-7). */
+#define CSE_IP4_DF		0x4000
+#define CSE_IP4_MF		0x2000
+#define CSE_IP4_OFFSET		0x1fff	/* in units of 8 bytes */
 
 struct cse_stack;
 
@@ -36,11 +41,18 @@ struct cse_ip4_err {
 
 void cse_ip4_input(struct cse_stack *st, const uint8_t *pkt,
 		   unsigned int len);
+/* Hand a whole datagram (received or reassembled) to its protocol. */
+void cse_ip4_deliver(struct cse_stack *st, const struct cse_ip4_rx *rx);
 
 /*
  * Prepend an IPv4 header to @pb and send it to @daddr. Consumes @pb.
- * Returns 0, -ENETUNREACH, -EMSGSIZE over the MTU (no fragmentation),
- * -EADDRNOTAVAIL without an address, or -ENOBUFS.
+ * As Linux by default: TCP always sets DF and gets -EMSGSIZE over the
+ * MTU; UDP sets DF when the datagram fits and is fragmented when it does
+ * not (unless the link refuses fragments: -EMSGSIZE, as before there
+ * was fragmentation); ICMP never sets DF (Linux's ICMP socket is
+ * IP_PMTUDISC_DONT).
+ * Returns 0, -ENETUNREACH, -EMSGSIZE, -EADDRNOTAVAIL without an address,
+ * or -ENOBUFS.
  */
 int cse_ip4_output(struct cse_stack *st, struct cse_pbuf *pb, uint32_t daddr,
 		   uint8_t proto, uint8_t ttl, struct cse_sock *owner);

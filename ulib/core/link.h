@@ -7,6 +7,7 @@
 #ifndef CSE_CORE_LINK_H
 #define CSE_CORE_LINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,13 @@ struct cse_link_ops {
 	unsigned int (*mtu)(void *priv);
 	/* The link's own hardware address. */
 	void (*mac)(void *priv, uint8_t mac[CSE_ETH_ALEN]);
+	/*
+	 * Set when the far side refuses IPv4 fragments (cse.ko's ABI 1.0
+	 * drops them on transmit and never delivers them): a UDP or ICMP
+	 * datagram over the MTU then fails with -EMSGSIZE, so the caller can
+	 * send it another way, instead of leaving in fragments.
+	 */
+	bool no_fragments;
 };
 
 struct cse_link {

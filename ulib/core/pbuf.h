@@ -39,6 +39,7 @@ struct cse_pbuf {
 	bool tcp_fin;
 	uint32_t tcp_seq;
 	uint8_t tos;		/* to send: the IPv4 TOS byte (ECN bits) */
+	uint32_t frag_off;	/* a held IPv4 fragment: its offset */
 	uint8_t buf[];
 };
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "icmp4.h"
+#include "ip4_frag.h"
 #include "neigh.h"
 #include "pbuf.h"
 #include "rand.h"
@@ -28,6 +29,7 @@ struct cse_stack {
 	struct cse_neigh_table neigh;
 	struct cse_route_table routes;
 	struct cse_icmp_limit icmp_limit;
+	struct cse_defrag defrag;	/* IPv4 reassembly queues */
 	struct cse_port_table udp;
 	struct cse_port_table tcp;
 	uint64_t isn_key[2];		/* RFC 6528 secret */

@@ -33,6 +33,9 @@ void cse_stack_config_defaults(struct cse_stack_config *cfg)
 		.rmem_max = 212992,
 		.wmem_default = 212992,
 		.wmem_max = 212992,
+		/* Linux's ipfrag_high_thresh and ipfrag_time. */
+		.ipfrag_high_thresh = 4u << 20,
+		.ipfrag_time_ns = 30 * CSE_NSEC_PER_SEC,
 		.tcp_rmem_default = 131072,
 		.tcp_wmem_default = 16384,
 		.tcp_rmem_max = 6291456,
@@ -115,6 +118,7 @@ int cse_stack_create(const struct cse_stack_config *cfg,
 	cse_rng_seed(&st->rng, cfg->seed);
 	st->ip_id = (uint16_t)cse_rng_next(&st->rng);
 	cse_neigh_init(&st->neigh);
+	cse_defrag_init(&st->defrag);
 	cse_ports_init(&st->udp);
 	cse_ports_init(&st->tcp);
 	st->isn_key[0] = (uint64_t)cse_rng_next(&st->rng) << 32 |
@@ -145,6 +149,7 @@ void cse_stack_destroy(struct cse_stack *st)
 		cse_sock_free(cse_container_of(st->socks.next,
 					       struct cse_sock, node));
 	cse_neigh_flush(st);
+	cse_defrag_flush(st);
 	free(st->rxbuf);
 	free(st);
 }

@@ -27,7 +27,17 @@
 	X(ip_rx)							\
 	X(ip_bad_hdr)		/* version, length or options */	\
 	X(ip_bad_csum)							\
-	X(ip_frag_drop)		/* fragments (no reassembly) */		\
+	X(ip_frag_rx)		/* fragments taken to reassembly */	\
+	X(ip_reasm_ok)		/* datagrams reassembled */		\
+	X(ip_frag_dup)		/* fragment already held: dropped */	\
+	X(ip_frag_overlap)	/* datagrams dropped: overlap (5722) */	\
+	X(ip_frag_bad)		/* datagrams dropped: ends disagree */	\
+	X(ip_frag_oversize)	/* datagrams dropped: over 65535 */	\
+	X(ip_frag_timeout)	/* datagrams not whole in ipfrag_time */ \
+	X(ip_frag_mem)		/* fragments over ipfrag_high_thresh */	\
+	X(ip_frag_ok)		/* datagrams we sent fragmented */	\
+	X(ip_frag_tx)		/* fragments we made */			\
+	X(ip_frag_fail)		/* datagrams we could not fragment */	\
 	X(ip_not_ours)		/* not addressed to this instance */	\
 	X(ip_martian)		/* impossible source address */		\
 	X(ip_bad_proto)		/* no handler for the protocol */	\
@@ -36,6 +46,7 @@
 	X(icmp_bad)		/* short or bad checksum */		\
 	X(icmp_echo_tx)							\
 	X(icmp_unreach_tx)						\
+	X(icmp_timxceed_tx)	/* reassembly timed out (RFC 792) */	\
 	X(icmp_rate_limited)						\
 	X(icmp_err_rx)		/* errors matched to a protocol */	\
 	X(icmp_ignored)		/* types we do not act on */		\

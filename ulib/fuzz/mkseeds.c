@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mkseeds DIR: record the seed corpus of the stack fuzzer. The attacked
- * instance A (fuzz_env.h) talks to a peer instance B over an in-memory wire
- * while B plays one scenario per seed; every frame A receives is written
+ * mkseeds DIR [SCENARIO...]: record the seed corpus of the stack fuzzer
+ * (every scenario, or those named). The attacked instance A (fuzz_env.h)
+ * talks to a peer instance B over an in-memory wire while B plays one
+ * scenario per seed (or frames built by hand are fed to A, and recorded
+ * as they are fed); every frame A receives is written
  * with its timing in the fuzzer's input format. Since A is built exactly as
  * the fuzz target builds it, replaying a seed drives A through the same
  * states: resolved neighbours, established connections, echoed data.
@@ -279,6 +281,145 @@ static void scenario_ping(struct rec *r)
 	rec_run(r, 10 * CSE_NSEC_PER_SEC);
 }
 
+/* A hand-built frame: recorded, and fed to A now, as replay will feed it. */
+static void rec_inject(struct rec *r, const uint8_t *f, size_t len)
+{
+	rec_write(r, f, len);
+	cse_stack_input(r->a, f, len);
+	fz_serve(&r->socks);
+}
+
+/* Ethernet and IPv4 header from @src to A, @plen bytes of payload. */
+static size_t hand_ip(uint8_t *f, uint32_t src, uint8_t proto, size_t plen,
+		      uint16_t id, uint16_t frag)
+{
+	memset(f, 0, 34);
+	memcpy(f, fz_our_mac, 6);
+	memcpy(f + 6, fz_peer_mac, 6);
+	cse_put16(f + 12, 0x0800);
+	f[14] = 0x45;
+	cse_put16(f + 16, (uint16_t)(20 + plen));
+	cse_put16(f + 18, id);
+	cse_put16(f + 20, frag);
+	f[22] = 64;
+	f[23] = proto;
+	cse_put32(f + 26, src);
+	cse_put32(f + 30, FZ_OUR_IP);
+	cse_put16(f + 24, cse_csum(f + 14, 20));
+	return 34;
+}
+
+/* B sends A's UDP port a datagram three MTUs long; A echoes 2 KiB. */
+static void scenario_udp_fragments(struct rec *r)
+{
+	struct sockaddr_in to = fz_sin(FZ_OUR_IP, FZ_UDP_PORT);
+	static uint8_t msg[4000];
+	struct cse_sock *s;
+	size_t i;
+
+	rec_open_a(r);
+	for (i = 0; i < sizeof(msg); i++)
+		msg[i] = (uint8_t)(i * 7);
+	if (cse_socket(r->b, SOCK_DGRAM, 0, &s))
+		exit(1);
+	cse_sendto(s, msg, sizeof(msg), 0, (struct sockaddr *)&to, sizeof(to));
+	rec_run(r, CSE_NSEC_PER_SEC);
+	cse_close(s);
+}
+
+/* Bytes [@off, @off + @len) of UDP datagram @dg as one fragment. */
+static void frag_inject(struct rec *r, const uint8_t *dg, uint16_t id,
+			size_t off, size_t len, int mf)
+{
+	uint8_t f[14 + 20 + 1480];
+	size_t n = hand_ip(f, FZ_PEER_IP, IPPROTO_UDP, len, id,
+			   (uint16_t)(off / 8 | (mf ? 0x2000 : 0)));
+
+	memcpy(f + n, dg + off, len);
+	rec_inject(r, f, n + len);
+}
+
+/*
+ * Reassembly's paths, by hand: fragments out of order and duplicated
+ * that make a datagram; an overlap; a datagram missing its end (fragment
+ * 0 held: ICMP time exceeded after 30 s) and one missing its start.
+ */
+static void scenario_ip_fragments(struct rec *r)
+{
+	static uint8_t dg[8 + 2400];
+	uint32_t sum;
+	size_t i;
+
+	rec_open_a(r);
+	cse_put16(dg, 4321);
+	cse_put16(dg + 2, FZ_UDP_PORT);
+	cse_put16(dg + 4, sizeof(dg));
+	for (i = 8; i < sizeof(dg); i++)
+		dg[i] = (uint8_t)(i * 13);
+	sum = cse_csum_pseudo(FZ_PEER_IP, FZ_OUR_IP, IPPROTO_UDP, sizeof(dg));
+	cse_put16(dg + 6, cse_csum_fold(cse_csum_add(sum, dg, sizeof(dg))));
+	/* Whole: last first, a duplicate, then the rest. */
+	frag_inject(r, dg, 1, 1600, sizeof(dg) - 1600, 0);
+	frag_inject(r, dg, 1, 800, 800, 1);
+	frag_inject(r, dg, 1, 800, 800, 1);
+	frag_inject(r, dg, 1, 0, 800, 1);
+	rec_run(r, CSE_NSEC_PER_SEC);
+	/* An overlap drops all of datagram 2. */
+	frag_inject(r, dg, 2, 0, 800, 1);
+	frag_inject(r, dg, 2, 792, 800, 1);
+	/* Never whole: 3 lacks its end, 4 its start. */
+	frag_inject(r, dg, 3, 0, 1480, 1);
+	frag_inject(r, dg, 4, 1480, sizeof(dg) - 1480, 0);
+	rec_run(r, 31 * CSE_NSEC_PER_SEC);
+}
+
+/*
+ * A SYN flood from addresses that never answer fills A's SYN queue
+ * (tcp_max_syn_backlog); then B connects, is answered with a SYN cookie,
+ * completes the handshake with it and talks.
+ */
+static void scenario_syn_flood_cookie(struct rec *r)
+{
+	struct sockaddr_in to = fz_sin(FZ_OUR_IP, FZ_TCP_PORT);
+	struct cse_stack_config cfg;
+	uint8_t f[14 + 20 + 40], *t;
+	struct cse_sock *s;
+	unsigned int i;
+	char buf[64];
+
+	rec_open_a(r);
+	cse_stack_config_defaults(&cfg);
+	for (i = 0; i < cfg.tcp_max_syn_backlog + 4; i++) {
+		/* 10.0.0.100 and up: on the subnet, but nobody is there. */
+		size_t n = hand_ip(f, FZ_OUR_IP + 99 + i % 64, IPPROTO_TCP,
+				   40, (uint16_t)i, 0x4000);
+
+		t = f + n;
+		memset(t, 0, 40);
+		cse_put16(t, (uint16_t)(30000 + i));
+		cse_put16(t + 2, FZ_TCP_PORT);
+		cse_put32(t + 4, 0x1000000u * (i + 1));
+		t[12] = 10 << 4;			/* 40 bytes */
+		t[13] = 0x02;				/* SYN */
+		cse_put16(t + 14, 64240);
+		/* MSS 1460, SACK permitted, timestamps, window scale 7 */
+		memcpy(t + 20, "\x02\x04\x05\xb4\x04\x02\x08\x0a", 8);
+		cse_put32(t + 28, 1000 + i);
+		memcpy(t + 36, "\x01\x03\x03\x07", 4);
+		fz_fix_csums(f, n + 40);
+		rec_inject(r, f, n + 40);
+	}
+	if (cse_socket(r->b, SOCK_STREAM, 0, &s))
+		return;
+	cse_connect(s, (struct sockaddr *)&to, sizeof(to));
+	rec_run(r, CSE_NSEC_PER_SEC);
+	cse_sendto(s, "through a cookie", 16, 0, NULL, 0);
+	rec_run(r, CSE_NSEC_PER_SEC);
+	cse_recvfrom(s, buf, sizeof(buf), 0, NULL, NULL, NULL);
+	cse_close(s);
+	rec_run(r, CSE_NSEC_PER_SEC);
+}
+
 static const struct {
 	const char *name;
 	void (*play)(struct rec *r);
@@ -289,7 +430,21 @@ static const struct {
 	{ "tcp-passive", scenario_tcp_passive },
 	{ "tcp-active", scenario_tcp_active },
 	{ "ping", scenario_ping },
+	{ "udp-fragments", scenario_udp_fragments },
+	{ "ip-fragments", scenario_ip_fragments },
+	{ "syn-flood-cookie", scenario_syn_flood_cookie },
 };
+
+/* Is scenario @name among the names given (all when none is)? */
+static int wanted(const char *name, int argc, char **argv)
+{
+	int i;
+
+	for (i = 2; i < argc; i++)
+		if (!strcmp(argv[i], name))
+			return 1;
+	return argc <= 2;
+}
 
 int main(int argc, char **argv)
 {
@@ -297,11 +452,13 @@ int main(int argc, char **argv)
 	struct rec r;
 	size_t i;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: mkseeds DIR\n");
+	if (argc < 2) {
+		fprintf(stderr, "usage: mkseeds DIR [SCENARIO...]\n");
 		return 2;
 	}
 	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
+		if (!wanted(scenarios[i].name, argc, argv))
+			continue;
 		snprintf(path, sizeof(path), "%s/%s", argv[1],
 			 scenarios[i].name);
 		rec_start(&r, path);

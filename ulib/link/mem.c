@@ -22,6 +22,7 @@ struct cse_memframe {
 /* Frames travelling towards one end. */
 struct cse_memdir {
 	struct cse_memframe *head;
+	struct cse_memframe *tail;	/* last of the list, or NULL */
 	unsigned int count;
 	struct cse_memlink_stats stats;	/* of frames sent from the other end */
 	unsigned int burst;		/* the next frames to lose */
@@ -48,10 +49,15 @@ static void cse_memlink_insert(struct cse_memdir *d, struct cse_memframe *f)
 {
 	struct cse_memframe **pp = &d->head;
 
+	/* Most frames are due last: append without walking the queue. */
+	if (d->tail && d->tail->due <= f->due)
+		pp = &d->tail->next;
 	while (*pp && (*pp)->due <= f->due)
 		pp = &(*pp)->next;
 	f->next = *pp;
 	*pp = f;
+	if (!f->next)
+		d->tail = f;
 	d->count++;
 }
 
@@ -121,6 +127,8 @@ static int cse_memlink_recv(void *priv, void *buf, size_t cap)
 	if (!f || f->due > l->cfg.clock.now_ns(l->cfg.clock.priv))
 		return 0;
 	d->head = f->next;
+	if (!d->head)
+		d->tail = NULL;
 	d->count--;
 	len = f->len > cap ? -EMSGSIZE : (int)f->len;
 	if (len > 0) {

@@ -311,6 +311,8 @@ static const struct cse_link_ops cse_ring_ops = {
 	.recv = cse_ring_recv,
 	.mtu = cse_ring_mtu,
 	.mac = cse_ring_mac,
+	/* ABI 1.0: fragments are refused (uapi/linux/cse.h, "Transmit"). */
+	.no_fragments = true,
 };
 
 int cse_ring_link_init(struct cse_ring_link *l, struct cse_area *a)

@@ -14,6 +14,9 @@ struct t_net {
 	struct cse_stack *st[2];
 };
 
+/* tcp_wmem_max of the instances t_net_make*() makes; 0: the default. */
+static unsigned int t_wmem_max;
+
 /* Two instances; @sack is their tcp_sack switch. */
 static int t_net_make_sack(struct t_net *n,
 			   const struct cse_memlink_impair *imp,
@@ -43,6 +46,8 @@ static int t_net_make_sack(struct t_net *n,
 		sc.prefix_len = 24;
 		sc.seed = seed * 2 + i;
 		sc.tcp_sack = sack;
+		if (t_wmem_max)
+			sc.tcp_wmem_max = t_wmem_max;
 		err = cse_stack_create(&sc, &n->st[i]);
 	}
 	return err;
@@ -302,6 +307,70 @@ TEST(burst_loss_is_repaired_in_bounded_round_trips_with_sack)
 	ASSERT_GE(3.0, rtts);
 	ASSERT_EQ(0u, rtos);
 	ASSERT_LT(rtts, rtts_nr);
+}
+
+static int t_sndbuf(struct cse_sock *s)
+{
+	socklen_t len = sizeof(int);
+	int v = -1;
+
+	cse_getsockopt(s, SOL_SOCKET, SO_SNDBUF, &v, &len);
+	return v;
+}
+
+/*
+ * A bulk sender over a 10 ms RTT path with the client's SO_SNDBUF left
+ * alone (@sndbuf 0) or set; returns the client's SO_SNDBUF afterwards.
+ */
+static int t_bulk_sndbuf(int sndbuf, uint64_t total, int *before)
+{
+	struct cse_memlink_impair imp = { .delay_ns = 5 * T_NS_MS };
+	static struct t_flow f;
+	struct cse_sock *c, *s;
+	struct t_net n;
+	unsigned int step;
+	int after;
+
+	if (t_net_make(&n, &imp, 8) ||
+	    t_net_connect_buf(&n, &c, &s, sndbuf))
+		return -1;
+	*before = t_sndbuf(c);
+	f = (struct t_flow){ .from = c, .to = s };
+	for (step = 0; step < 2000000 && f.got < total; step++) {
+		t_flow_move(&f, total);
+		t_net_step(&n);
+	}
+	after = f.bad || f.got != total ? -1 : t_sndbuf(c);
+	t_net_free(&n);
+	return after;
+}
+
+TEST(bulk_sender_send_buffer_grows_up_to_tcp_wmem_max)
+{
+	int before, after;
+
+	t_wmem_max = 0;
+	after = t_bulk_sndbuf(0, 16u << 20, &before);
+	TH_LOG("SO_SNDBUF %d -> %d (tcp_wmem_max 4194304)", before, after);
+	ASSERT_EQ(16384, before);
+	ASSERT_LT(16384, after);
+	ASSERT_GE(4194304, after);
+	/* A lower limit is reached and kept. */
+	t_wmem_max = 262144;
+	after = t_bulk_sndbuf(0, 16u << 20, &before);
+	t_wmem_max = 0;
+	TH_LOG("SO_SNDBUF %d -> %d (tcp_wmem_max 262144)", before, after);
+	ASSERT_EQ(262144, after);
+}
+
+TEST(send_buffer_set_by_the_application_does_not_grow)
+{
+	int before, after;
+
+	t_wmem_max = 0;
+	after = t_bulk_sndbuf(32768, 8u << 20, &before);
+	ASSERT_EQ(65536, before);	/* Linux doubles what was asked */
+	ASSERT_EQ(65536, after);
 }
 
 TEST(graceful_close_frees_both_ends)

@@ -424,6 +424,32 @@ TEST_F(ring, stack_answer_goes_out_through_the_tx_ring_on_flush)
 	EXPECT_EQ(T_PEER_IP, t_arp_tpa(m->sent_frame[0]));
 }
 
+/*
+ * cse.ko drops fragments on transmit (ABI 1.0), so over this link a
+ * datagram over the MTU is -EMSGSIZE, which sends the library to the
+ * kernel socket, never fragments that would vanish.
+ */
+TEST_F(ring, datagram_over_the_mtu_is_emsgsize_not_fragments)
+{
+	struct t_mod *m = &self->m;
+	struct sockaddr_in sin = t_sin(0, 9000);
+	static char big[1473];
+	struct cse_sock *s;
+	uint8_t f[64];
+
+	ASSERT_TRUE(self->link.ops->no_fragments);
+	ASSERT_EQ(0, t_stack_on_ring(self));
+	t_rx_put(m, f, t_arp_request(f));
+	cse_ring_link_rx(&m->link, self->e.st, 64);
+	ASSERT_EQ(0, cse_socket(self->e.st, SOCK_DGRAM, 0, &s));
+	ASSERT_EQ(0, cse_bind(s, T_SA(&sin), sizeof(sin)));
+	sin = t_sin(T_PEER_IP, 7);
+	ASSERT_EQ(-EMSGSIZE, cse_sendto(s, big, sizeof(big), 0, T_SA(&sin),
+					sizeof(sin)));
+	ASSERT_EQ(0u, cse_stack_stats(self->e.st)->ip_frag_tx);
+	cse_close(s);
+}
+
 TEST_F(ring, many_datagrams_leave_with_one_kick)
 {
 	struct t_mod *m = &self->m;

@@ -239,6 +239,71 @@ TEST_F(tap, kernel_ping_is_answered)
 	close(fd);
 }
 
+/*
+ * 8000 bytes each way: the kernel fragments its datagram (UDP does not set
+ * DF on what does not fit), the stack reassembles it, then fragments its
+ * echo, which the kernel must reassemble.
+ */
+TEST_F(tap, datagram_of_8000_bytes_crosses_whole_each_way_in_fragments)
+{
+	struct sockaddr_in to = t_sin(T_STACK_IP, 7), from;
+	socklen_t flen = sizeof(from);
+	static uint8_t out[8000], buf[16384];
+	unsigned int i;
+	int fd;
+
+	T_NEED_TAP();
+	for (i = 0; i < sizeof(out); i++)
+		out[i] = (uint8_t)(i * 2654435761u >> 11);
+	fd = t_kernel_udp(5560);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(8000, sendto(fd, out, sizeof(out), 0, T_SA(&to),
+			       sizeof(to)));
+	ASSERT_TRUE(t_pump(self, -1, 0, self->s, CSE_POLLIN));
+	ASSERT_EQ(8000, cse_recvfrom(self->s, buf, sizeof(buf), 0,
+				     T_SAW(&from), &flen, NULL));
+	ASSERT_EQ(0, memcmp(buf, out, sizeof(out)));
+	ASSERT_EQ(1u, cse_stack_stats(self->st)->ip_reasm_ok);
+	ASSERT_LE(6u, cse_stack_stats(self->st)->ip_frag_rx);
+	for (i = 0; i < sizeof(out); i++)
+		out[i] ^= 0xa5;
+	ASSERT_EQ(8000, cse_sendto(self->s, out, sizeof(out), 0, T_SA(&from),
+				   flen));
+	ASSERT_EQ(1u, cse_stack_stats(self->st)->ip_frag_ok);
+	ASSERT_EQ(6u, cse_stack_stats(self->st)->ip_frag_tx);
+	ASSERT_TRUE(t_pump(self, fd, POLLIN, NULL, 0));
+	ASSERT_EQ(8000, recv(fd, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, memcmp(buf, out, sizeof(out)));
+	close(fd);
+}
+
+TEST_F(tap, kernel_ping_of_8000_bytes_is_answered_whole)
+{
+	struct sockaddr_in to = t_sin(T_STACK_IP, 0);
+	static uint8_t echo[8000], reply[16384];
+	unsigned int i;
+	ssize_t n;
+	int fd;
+
+	T_NEED_TAP();
+	fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_ICMP);
+	if (fd < 0)
+		SKIP(return, "no raw socket: %s", strerror(errno));
+	echo[0] = 8;
+	for (i = 4; i < sizeof(echo); i++)
+		echo[i] = (uint8_t)(i * 40503u >> 7);
+	cse_put16(echo + 2, cse_csum(echo, sizeof(echo)));
+	ASSERT_EQ((ssize_t)sizeof(echo),
+		  sendto(fd, echo, sizeof(echo), 0, T_SA(&to), sizeof(to)));
+	ASSERT_TRUE(t_pump(self, fd, POLLIN, NULL, 0));
+	n = recv(fd, reply, sizeof(reply), 0);
+	ASSERT_EQ((ssize_t)(20 + sizeof(echo)), n);
+	ASSERT_EQ(0, reply[20]);
+	ASSERT_EQ(0, memcmp(reply + 24, echo + 4, sizeof(echo) - 4));
+	ASSERT_EQ(6u, cse_stack_stats(self->st)->ip_frag_tx);
+	close(fd);
+}
+
 TEST_F(tap, kernel_datagram_to_a_closed_port_is_refused)
 {
 	struct sockaddr_in to = t_sin(T_STACK_IP, 9);

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stack_bench: the user-mode stack's side of `make bench-stack`.
+ *
+ *   stack_bench mem-bulk SECONDS [BYTES]   two instances, one process,
+ *   stack_bench mem-rr SECONDS [COUNT]     over the in-memory link
+ *   stack_bench tap-upload|tap-download|tap-rr TAP ADDR/PREFIX GATEWAY \
+ *               SERVER PORT SECONDS        the stack on TAP device TAP,
+ *                                          against kern_bench's server
+ *
+ * The in-memory runs stop after SECONDS or once BYTES (or COUNT
+ * transactions) are done, whichever comes first. Under
+ * `valgrind --tool=callgrind --instr-atstart=no` only the workload is
+ * measured (set-up and the handshake are not). Each run prints one line
+ * "RESULT key=value ..." (bench_proto.h); tools/bench/stack-bench makes
+ * the table.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <valgrind/callgrind.h>
+
+#include "core/socket.h"
+#include "core/stack.h"
+#include "link/mem.h"
+#include "link/tap.h"
+
+#include "bench_proto.h"
+
+static uint8_t buf[BP_CHUNK], rbuf[BP_CHUNK];
+
+static void die(const char *what, int err)
+{
+	fprintf(stderr, "stack_bench: %s: %s\n", what, strerror(-err));
+	exit(1);
+}
+
+static uint64_t clock_ns(void *priv)
+{
+	(void)priv;
+	return bp_now_ns();
+}
+
+static void nodelay(struct cse_sock *s)
+{
+	int one = 1;
+
+	cse_setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+static struct sockaddr_in sin_of(uint32_t addr, uint16_t port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+
+	sin.sin_addr.s_addr = htonl(addr);
+	sin.sin_port = htons(port);
+	return sin;
+}
+
+#define SA(p)	((const struct sockaddr *)(p))
+
+/* --- two instances over the in-memory link --- */
+
+struct pair {
+	struct cse_memlink *l;
+	struct cse_stack *st[2];
+	struct cse_sock *c, *s;		/* client on st[0], server st[1] */
+};
+
+static void pair_poll(struct pair *p)
+{
+	cse_stack_poll(p->st[1], 256);
+	cse_stack_poll(p->st[0], 256);
+}
+
+static void pair_make(struct pair *p)
+{
+	struct cse_memlink_config lc = {
+		.clock = { clock_ns, NULL },
+		.mtu = 1500,
+		.max_frames = 16384,
+		.mac = { { 2, 0xcb, 0, 0, 0, 1 }, { 2, 0xcb, 0, 0, 0, 2 } },
+		.seed = 1,
+	};
+	struct sockaddr_in any = sin_of(0, 5001);
+	struct sockaddr_in dst = sin_of(0x0a000002, 5001);
+	struct cse_sock *l;
+	int i, err = cse_memlink_create(&lc, &p->l);
+
+	if (err)
+		die("memlink", err);
+	for (i = 0; i < 2; i++) {
+		struct cse_stack_config sc;
+
+		cse_stack_config_defaults(&sc);
+		sc.link = cse_memlink_end(p->l, i);
+		sc.clock = (struct cse_clock){ clock_ns, NULL };
+		sc.addr.s_addr = htonl(0x0a000001 + i);
+		sc.prefix_len = 24;
+		sc.seed = 100 + i;
+		sc.mem_limit = 64u << 20;
+		err = cse_stack_create(&sc, &p->st[i]);
+		if (err)
+			die("stack", err);
+	}
+	err = cse_socket(p->st[1], SOCK_STREAM, 0, &l);
+	if (!err)
+		err = cse_bind(l, SA(&any), sizeof(any));
+	if (!err)
+		err = cse_listen(l, 4);
+	if (!err)
+		err = cse_socket(p->st[0], SOCK_STREAM, 0, &p->c);
+	if (err)
+		die("listen", err);
+	cse_connect(p->c, SA(&dst), sizeof(dst));
+	for (i = 0; i < 100000 && cse_accept(l, &p->s, NULL, NULL); i++)
+		pair_poll(p);
+	if (i == 100000)
+		die("accept", -ETIMEDOUT);
+	cse_close(l);
+}
+
+static void pair_free(struct pair *p)
+{
+	cse_stack_destroy(p->st[0]);
+	cse_stack_destroy(p->st[1]);
+	cse_memlink_destroy(p->l);
+}
+
+static void mem_bulk(double secs, uint64_t max)
+{
+	uint64_t t0, end, sent = 0, got = 0, segs0, segs1;
+	struct pair p;
+	ssize_t n;
+
+	pair_make(&p);
+	segs0 = cse_stack_stats(p.st[0])->tcp_tx;
+	segs1 = cse_stack_stats(p.st[1])->tcp_tx;
+	CALLGRIND_START_INSTRUMENTATION;
+	t0 = bp_now_ns();
+	end = t0 + (uint64_t)(secs * 1e9);
+	while ((!max || got < max) && bp_now_ns() < end) {
+		size_t want = max && max - sent < sizeof(buf) ? max - sent :
+			      sizeof(buf);
+
+		while (want && (n = cse_sendto(p.c, buf, want, 0, NULL, 0)) >
+		       0) {
+			sent += n;
+			want = max && max - sent < sizeof(buf) ? max - sent :
+			       sizeof(buf);
+		}
+		cse_stack_poll(p.st[1], 256);
+		while ((n = cse_recvfrom(p.s, rbuf, sizeof(rbuf), 0, NULL,
+					 NULL, NULL)) > 0)
+			got += n;
+		cse_stack_poll(p.st[0], 256);
+	}
+	CALLGRIND_STOP_INSTRUMENTATION;
+	printf("RESULT bytes=%llu ns=%llu segs=%llu acks=%llu\n",
+	       (unsigned long long)got,
+	       (unsigned long long)(bp_now_ns() - t0),
+	       (unsigned long long)(cse_stack_stats(p.st[0])->tcp_tx - segs0),
+	       (unsigned long long)(cse_stack_stats(p.st[1])->tcp_tx - segs1));
+	pair_free(&p);
+}
+
+/* Move @len bytes from @from to @to, polling both instances. */
+static void pair_move(struct pair *p, struct cse_sock *from,
+		      struct cse_sock *to, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	if (cse_sendto(from, buf, len, 0, NULL, 0) != (ssize_t)len)
+		die("rr send", -EAGAIN);
+	while (got < len) {
+		pair_poll(p);
+		n = cse_recvfrom(to, rbuf, len - got, 0, NULL, NULL, NULL);
+		if (n > 0)
+			got += n;
+	}
+}
+
+static void mem_rr(double secs, uint64_t max)
+{
+	uint64_t t0, end, count, segs;
+	struct pair p;
+
+	pair_make(&p);
+	nodelay(p.c);
+	nodelay(p.s);
+	segs = cse_stack_stats(p.st[0])->tcp_tx +
+	       cse_stack_stats(p.st[1])->tcp_tx;
+	CALLGRIND_START_INSTRUMENTATION;
+	t0 = bp_now_ns();
+	end = t0 + (uint64_t)(secs * 1e9);
+	for (count = 0; (!max || count < max) && bp_now_ns() < end; count++) {
+		pair_move(&p, p.c, p.s, BP_RR_SIZE);
+		pair_move(&p, p.s, p.c, BP_RR_SIZE);
+	}
+	CALLGRIND_STOP_INSTRUMENTATION;
+	segs = cse_stack_stats(p.st[0])->tcp_tx +
+	       cse_stack_stats(p.st[1])->tcp_tx - segs;
+	printf("RESULT transactions=%llu ns=%llu segs=%llu\n",
+	       (unsigned long long)count,
+	       (unsigned long long)(bp_now_ns() - t0),
+	       (unsigned long long)segs);
+	pair_free(&p);
+}
+
+/* --- the stack on a TAP device against the kernel --- */
+
+struct tapenv {
+	struct cse_tap *tap;
+	struct cse_stack *st;
+	struct cse_sock *s;
+};
+
+/* Run the stack; sleep on the TAP fd for up to the next timer if @idle. */
+static void tap_run(struct tapenv *e, int idle)
+{
+	struct pollfd pfd = { .fd = cse_tap_fd(e->tap), .events = POLLIN };
+	uint64_t next = cse_stack_next_timer(e->st), now = bp_now_ns();
+	int ms = 5;
+
+	if (cse_stack_poll(e->st, 256) > 0 || !idle)
+		return;
+	if (next <= now)
+		ms = 0;
+	else if (next - now < 5000000)
+		ms = (int)((next - now + 999999) / 1000000);
+	poll(&pfd, 1, ms);
+	cse_stack_poll(e->st, 256);
+}
+
+static uint32_t ip_of(const char *s)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1) {
+		fprintf(stderr, "stack_bench: bad address %s\n", s);
+		exit(2);
+	}
+	return ntohl(a.s_addr);
+}
+
+static void tap_make(struct tapenv *e, const char *tap, const char *addr,
+		     const char *gw, const char *server, const char *port)
+{
+	static const uint8_t mac[6] = { 2, 0xcb, 0, 0, 0, 0x10 };
+	char a[32], *slash;
+	struct cse_stack_config sc;
+	struct sockaddr_in dst;
+	int err = cse_tap_open(tap, mac, &e->tap);
+	uint64_t end;
+
+	if (err)
+		die("tap", err);
+	snprintf(a, sizeof(a), "%s", addr);
+	slash = strchr(a, '/');
+	if (!slash) {
+		fprintf(stderr, "stack_bench: want ADDR/PREFIX, not %s\n", a);
+		exit(2);
+	}
+	*slash = 0;
+	cse_stack_config_defaults(&sc);
+	sc.link = cse_tap_link(e->tap);
+	sc.clock = (struct cse_clock){ clock_ns, NULL };
+	sc.addr.s_addr = htonl(ip_of(a));
+	sc.prefix_len = (unsigned int)atoi(slash + 1);
+	sc.gateway.s_addr = htonl(ip_of(gw));
+	sc.seed = (uint64_t)bp_now_ns();
+	sc.mem_limit = 64u << 20;
+	err = cse_stack_create(&sc, &e->st);
+	if (!err)
+		err = cse_socket(e->st, SOCK_STREAM, 0, &e->s);
+	if (err)
+		die("stack", err);
+	dst = sin_of(ip_of(server), (uint16_t)atoi(port));
+	err = cse_connect(e->s, SA(&dst), sizeof(dst));
+	if (err && err != -EINPROGRESS)
+		die("connect", err);
+	end = bp_now_ns() + 10000000000ull;
+	while (!(cse_poll(e->s) & (CSE_POLLOUT | CSE_POLLERR)) &&
+	       bp_now_ns() < end)
+		tap_run(e, 1);
+	if (!(cse_poll(e->s) & CSE_POLLOUT) || (cse_poll(e->s) & CSE_POLLERR))
+		die("connect", -ECONNREFUSED);
+}
+
+/* Write all of @p, running the stack meanwhile. */
+static void tap_write(struct tapenv *e, const uint8_t *p, size_t len)
+{
+	while (len) {
+		ssize_t n = cse_sendto(e->s, p, len, 0, NULL, 0);
+
+		if (n < 0 && n != -EAGAIN)
+			die("send", (int)n);
+		if (n > 0) {
+			p += n;
+			len -= n;
+		}
+		tap_run(e, n <= 0);
+	}
+}
+
+/* Read exactly @len bytes, or up to EOF when @p is NULL (returns count). */
+static uint64_t tap_read(struct tapenv *e, uint8_t *p, size_t len)
+{
+	uint64_t got = 0;
+
+	for (;;) {
+		ssize_t n = cse_recvfrom(e->s, p ? p + got : rbuf,
+					 p ? len - got : sizeof(rbuf), 0, NULL,
+					 NULL, NULL);
+
+		if (n == 0 || (n < 0 && n != -EAGAIN))
+			return got;
+		if (n > 0)
+			got += n;
+		if (p && got == len)
+			return got;
+		tap_run(e, n <= 0);
+	}
+}
+
+static int tap_bench(const char *what, char **argv)
+{
+	const struct cse_stats *x;
+	uint64_t t0, end, count = 0;
+	double secs = atof(argv[5]);
+	struct tapenv e;
+	uint8_t hdr[8];
+
+	tap_make(&e, argv[0], argv[1], argv[2], argv[3], argv[4]);
+	t0 = bp_now_ns();
+	end = t0 + (uint64_t)(secs * 1e9);
+	if (!strcmp(what, "tap-upload")) {
+		hdr[0] = BP_UPLOAD;
+		tap_write(&e, hdr, 1);
+		while (bp_now_ns() < end)
+			tap_write(&e, buf, sizeof(buf));
+		cse_shutdown(e.s, SHUT_WR);
+		if (tap_read(&e, hdr, 8) != 8)
+			die("upload count", -EPIPE);
+		count = bp_get64(hdr);
+		x = cse_stack_stats(e.st);
+		printf("RESULT bytes=%llu ns=%llu segs=%llu retrans=%llu "
+		       "rto=%llu\n", (unsigned long long)count,
+		       (unsigned long long)(bp_now_ns() - t0),
+		       (unsigned long long)x->tcp_tx,
+		       (unsigned long long)x->tcp_retransmits,
+		       (unsigned long long)x->tcp_rto);
+	} else if (!strcmp(what, "tap-download")) {
+		uint32_t ms = (uint32_t)(secs * 1000);
+
+		hdr[0] = BP_DOWNLOAD;
+		hdr[1] = ms >> 24;
+		hdr[2] = ms >> 16;
+		hdr[3] = ms >> 8;
+		hdr[4] = ms;
+		tap_write(&e, hdr, 5);
+		count = tap_read(&e, NULL, 0);
+		printf("RESULT bytes=%llu ns=%llu\n", (unsigned long long)count,
+		       (unsigned long long)(bp_now_ns() - t0));
+	} else if (!strcmp(what, "tap-rr")) {
+		hdr[0] = BP_RR;
+		tap_write(&e, hdr, 1);
+		nodelay(e.s);
+		for (; bp_now_ns() < end; count++) {
+			tap_write(&e, buf, BP_RR_SIZE);
+			if (tap_read(&e, rbuf, BP_RR_SIZE) != BP_RR_SIZE)
+				die("rr", -EPIPE);
+		}
+		printf("RESULT transactions=%llu ns=%llu\n",
+		       (unsigned long long)count,
+		       (unsigned long long)(bp_now_ns() - t0));
+	} else {
+		return 2;
+	}
+	/* Close properly: the kernel's server goes on to the next client. */
+	cse_close(e.s);
+	end = bp_now_ns() + 2000000000ull;
+	while (cse_stack_unfinished(e.st) && bp_now_ns() < end)
+		tap_run(&e, 1);
+	cse_stack_destroy(e.st);
+	cse_tap_close(e.tap);
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: stack_bench mem-bulk SECONDS [BYTES]\n"
+		"       stack_bench mem-rr SECONDS [COUNT]\n"
+		"       stack_bench tap-upload|tap-download|tap-rr TAP ADDR/PREFIX GATEWAY SERVER PORT SECONDS\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3)
+		return usage();
+	if (!strcmp(argv[1], "mem-bulk"))
+		mem_bulk(atof(argv[2]), argc > 3 ? strtoull(argv[3], NULL, 0) :
+						   0);
+	else if (!strcmp(argv[1], "mem-rr"))
+		mem_rr(atof(argv[2]), argc > 3 ? strtoull(argv[3], NULL, 0) :
+						 0);
+	else if (!strncmp(argv[1], "tap-", 4) && argc == 8)
+		return tap_bench(argv[1], argv + 2) == 2 ? usage() : 0;
+	else
+		return usage();
+	return 0;
+}
