@@ -33,6 +33,16 @@ void cse_sock_changed(struct cse_sock *s)
 		s->notify(s, mask, s->notify_arg);
 }
 
+void cse_sock_data_ready(struct cse_sock *s)
+{
+	unsigned int mask = s->ops->poll(s);
+	bool changed = mask != s->mask;
+
+	s->mask = mask;
+	if (s->notify && (changed || s->notify_data))
+		s->notify(s, mask, s->notify_arg);
+}
+
 void cse_sock_set_error(struct cse_sock *s, int err)
 {
 	s->err = err;
@@ -278,7 +288,8 @@ int cse_getpeername(struct cse_sock *s, struct sockaddr *addr,
 {
 	struct sockaddr_in sin;
 
-	if (!s->rport && !s->raddr)
+	if ((!s->rport && !s->raddr) ||
+	    (s->ops->has_peer && !s->ops->has_peer(s)))
 		return -ENOTCONN;
 	cse_sin_make(&sin, s->raddr, s->rport);
 	cse_sin_put(&sin, addr, len);
@@ -332,4 +343,9 @@ void cse_sock_set_notify(struct cse_sock *s, cse_sock_notify_fn fn,
 	s->notify = fn;
 	s->notify_arg = arg;
 	s->mask = s->ops->poll(s);
+}
+
+void cse_sock_notify_data(struct cse_sock *s, bool on)
+{
+	s->notify_data = on;
 }

@@ -33,6 +33,11 @@ struct cse_proto_ops {
 			    int flags, struct sockaddr_in *from,
 			    int *msg_flags);
 	unsigned int (*poll)(const struct cse_sock *s);
+	/*
+	 * Optional: does getpeername() name the peer? NULL: whenever an
+	 * address is set. TCP says no while connecting and once closed.
+	 */
+	bool (*has_peer)(const struct cse_sock *s);
 	/* Optional: NULL gives -EOPNOTSUPP. */
 	int (*listen)(struct cse_sock *s, int backlog);
 	int (*accept)(struct cse_sock *s, struct cse_sock **child);
@@ -93,6 +98,7 @@ struct cse_sock {
 	struct cse_pbq rxq;
 	cse_sock_notify_fn notify;
 	void *notify_arg;
+	bool notify_data;		/* notify each arrival, as Linux wakes */
 	cse_sock_free_fn on_free;
 	void *on_free_arg;
 	unsigned int mask;		/* last mask reported */
@@ -100,6 +106,12 @@ struct cse_sock {
 
 /* Recompute readiness and call the notifier if it changed. */
 void cse_sock_changed(struct cse_sock *s);
+/*
+ * Data (or a connection) arrived for @s: as cse_sock_changed(), but with
+ * cse_sock_notify_data() on the notifier is called even when the mask
+ * stays the same.
+ */
+void cse_sock_data_ready(struct cse_sock *s);
 /* An asynchronous error for the socket (ICMP, ARP failure). */
 void cse_sock_set_error(struct cse_sock *s, int err);
 /* A packet of @s could not be delivered: tell its protocol. */

@@ -10,6 +10,7 @@
 #define CSE_CORE_SOCKET_H
 
 #include <poll.h>
+#include <stdbool.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -63,6 +64,12 @@ int cse_shutdown(struct cse_sock *s, int how);
 unsigned int cse_poll(struct cse_sock *s);
 void cse_sock_set_notify(struct cse_sock *s, cse_sock_notify_fn fn,
 			 void *arg);
+/*
+ * With @on, the notifier is also called for every arrival of data or of a
+ * connection to accept, even when the mask does not change: Linux wakes a
+ * socket's sleepers then, and edge-triggered epoll reports each arrival.
+ */
+void cse_sock_notify_data(struct cse_sock *s, bool on);
 void cse_sock_set_free(struct cse_sock *s, cse_sock_free_fn fn, void *arg);
 /*
  * SIOCINQ (FIONREAD), SIOCOUTQ (TIOCOUTQ), SIOCOUTQNSD as Linux answers

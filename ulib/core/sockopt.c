@@ -72,10 +72,12 @@ static int cse_set_ttl(struct cse_sock *s, const union cse_optval *v)
 	return 0;
 }
 
+/* As Linux: turning lingering off keeps the time that was set. */
 static int cse_set_linger(struct cse_sock *s, const union cse_optval *v)
 {
 	s->linger_on = v->l.l_onoff != 0;
-	s->linger_sec = v->l.l_linger < 0 ? 0 : v->l.l_linger;
+	if (s->linger_on)
+		s->linger_sec = v->l.l_linger < 0 ? 0 : v->l.l_linger;
 	return 0;
 }
 
@@ -278,10 +280,15 @@ int cse_setsockopt(struct cse_sock *s, int level, int name, const void *val,
 		return -ENOPROTOOPT;
 	/* The one string: a name, cut to fit with its NUL as in Linux. */
 	str = o->set == cse_set_congestion;
-	if (!val || len < (str ? 1 : o->size))
-		return -EINVAL;
 	memset(&v, 0, sizeof(v));
-	memcpy(&v, val, !str ? o->size : len < o->size ? len : o->size - 1);
+	/* Linux's IP level takes an int in one byte too (do_ip_setsockopt). */
+	if (level == IPPROTO_IP && val && len && len < sizeof(int))
+		v.i = *(const unsigned char *)val;
+	else if (!val || len < (str ? 1 : o->size))
+		return -EINVAL;
+	else
+		memcpy(&v, val, !str ? o->size :
+		       len < o->size ? len : o->size - 1);
 	err = o->set(s, &v);
 	if (!err)
 		cse_sock_changed(s);
@@ -294,12 +301,23 @@ int cse_getsockopt(struct cse_sock *s, int level, int name, void *val,
 	const struct cse_sockopt *o = cse_sockopt_find(s, level, name);
 	union cse_optval v;
 
+	/* Linux: a level the socket has no handler for is EOPNOTSUPP. */
+	if (!o && level != SOL_SOCKET && level != IPPROTO_IP &&
+	    level != s->ops->protocol)
+		return -EOPNOTSUPP;
 	if (!o)
 		return -ENOPROTOOPT;
 	if (!val || !len || (int)*len < 0)
 		return -EINVAL;
 	memset(&v, 0, sizeof(v));
 	o->get(s, &v);
+	/* Linux's IP level answers a short buffer with one byte, if it fits. */
+	if (level == IPPROTO_IP && *len && *len < sizeof(int) &&
+	    v.i >= 0 && v.i <= 255) {
+		*len = 1;
+		*(unsigned char *)val = (unsigned char)v.i;
+		return 0;
+	}
 	if (*len > o->size)
 		*len = o->size;
 	memcpy(val, &v, *len);

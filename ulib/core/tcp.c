@@ -128,6 +128,47 @@ static void cse_tcp_abort(struct cse_tcp_sock *tp, int err)
 	cse_tcp_done(tp, err);
 }
 
+static void cse_tcp_close_children(struct cse_tcp_sock *lp);
+
+/* Does Linux reset a connection it disconnects (tcp_need_reset())? */
+static bool cse_tcp_need_reset(enum cse_tcp_state st)
+{
+	return st == CSE_TCP_ESTABLISHED || st == CSE_TCP_CLOSE_WAIT ||
+	       st == CSE_TCP_FIN_WAIT_1 || st == CSE_TCP_FIN_WAIT_2 ||
+	       st == CSE_TCP_SYN_RECEIVED;
+}
+
+/*
+ * Linux's tcp_disconnect() (connect(AF_UNSPEC), shutdown() of a listener
+ * or of a SYN still out): a closed socket again, as if new, which may
+ * connect or listen anew; what was queued is dropped, a connection is
+ * reset (and says ECONNRESET), the shutdown flags are cleared.
+ */
+static void cse_tcp_disconnect(struct cse_tcp_sock *tp)
+{
+	struct cse_mem *m = &tp->sk.st->mem;
+	enum cse_tcp_state old = tp->state;
+	int err = 0;
+
+	if (old == CSE_TCP_LISTEN) {
+		cse_tcp_close_children(tp);
+		tp->sk.listening = false;
+	} else if (cse_tcp_need_reset(old)) {
+		cse_tcp_send_rst(tp);
+		err = ECONNRESET;
+	} else if (old == CSE_TCP_SYN_SENT) {
+		err = ECONNRESET;
+	}
+	cse_ring_drop(&tp->rcvbuf, tp->rcvbuf.len);
+	cse_ring_drop(&tp->sndbuf, tp->sndbuf.len);
+	cse_pbq_purge(m, &tp->ooo);
+	tp->fin_queued = false;
+	tp->fin_rcvd = false;
+	cse_tcp_done(tp, err);
+	tp->sk.shutdown = 0;
+	cse_sock_changed(&tp->sk);
+}
+
 static int cse_tcp_check_dest(struct cse_stack *st, uint32_t daddr)
 {
 	uint32_t hop;
@@ -146,8 +187,7 @@ static int cse_tcp_connect(struct cse_sock *s, const struct sockaddr_in *sin)
 	int err;
 
 	if (!sin) {				/* AF_UNSPEC: disconnect */
-		if (tp->state != CSE_TCP_LISTEN)
-			cse_tcp_abort(tp, 0);
+		cse_tcp_disconnect(tp);
 		return 0;
 	}
 	if (tp->state == CSE_TCP_SYN_SENT)
@@ -238,6 +278,22 @@ struct cse_tcp_sock *cse_tcp_child(struct cse_tcp_sock *lp,
 	return cse_tcp_child_new(lp, seg);
 }
 
+/* Linux clones the listener: a child starts with all its options. */
+static void cse_tcp_inherit_opts(struct cse_sock *s, const struct cse_sock *l)
+{
+	s->broadcast = l->broadcast;
+	s->reuseaddr = l->reuseaddr;
+	s->ttl = l->ttl;
+	s->ttl_set = l->ttl_set;
+	s->linger_on = l->linger_on;
+	s->linger_sec = l->linger_sec;
+	s->nodelay = l->nodelay;
+	s->keepalive = l->keepalive;
+	s->keep_idle = l->keep_idle;
+	s->keep_intvl = l->keep_intvl;
+	s->keep_cnt = l->keep_cnt;
+}
+
 struct cse_tcp_sock *cse_tcp_child_new(struct cse_tcp_sock *lp,
 				       const struct cse_tcp_seg *seg)
 {
@@ -255,8 +311,7 @@ struct cse_tcp_sock *cse_tcp_child_new(struct cse_tcp_sock *lp,
 	s->sndbuf = lp->sk.sndbuf;
 	s->rcvbuf_locked = lp->sk.rcvbuf_locked;
 	s->sndbuf_locked = lp->sk.sndbuf_locked;
-	s->ttl = lp->sk.ttl;
-	s->ttl_set = lp->sk.ttl_set;
+	cse_tcp_inherit_opts(s, &lp->sk);
 	s->laddr = seg->daddr;
 	s->raddr = seg->saddr;
 	s->rport = seg->sport;
@@ -277,7 +332,7 @@ void cse_tcp_child_ready(struct cse_tcp_sock *tp)
 	lp->syn_n--;
 	cse_list_add_tail(&lp->accept_q, &tp->child);
 	lp->accept_n++;
-	cse_sock_changed(&lp->sk);
+	cse_sock_data_ready(&lp->sk);
 }
 
 static ssize_t cse_tcp_sendto(struct cse_sock *s, const void *buf,
@@ -355,12 +410,17 @@ static ssize_t cse_tcp_recvfrom(struct cse_sock *s, void *buf, size_t len,
 
 	(void)msg_flags;		/* no flag applies to a stream */
 	from->sin_family = AF_UNSPEC;	/* a stream has no source address */
-	if (flags & MSG_OOB)
-		return -EOPNOTSUPP;
 	if (tp->state == CSE_TCP_LISTEN)
 		return -ENOTCONN;
-	if (tp->rcvbuf.len && len)
-		return cse_tcp_read(tp, buf, len, flags);
+	/* Linux's answer when no urgent byte is waiting, which is always. */
+	if (flags & MSG_OOB)
+		return -EINVAL;
+	/* Even for 0 bytes Linux waits for one (sock_rcvlowat()). */
+	if (tp->rcvbuf.len)
+		return len ? cse_tcp_read(tp, buf, len, flags) : 0;
+	/* After the peer's FIN, end of file even if an RST followed. */
+	if (tp->fin_rcvd)
+		return 0;
 	err = cse_sock_take_error(s);
 	if (err)
 		return err;
@@ -368,7 +428,7 @@ static ssize_t cse_tcp_recvfrom(struct cse_sock *s, void *buf, size_t len,
 		return 0;
 	if (tp->state == CSE_TCP_CLOSED)
 		return -ENOTCONN;
-	return len ? -EAGAIN : 0;
+	return -EAGAIN;
 }
 
 /* Queue our FIN behind the data (RFC 9293 3.10.4 CLOSE). */
@@ -404,12 +464,8 @@ static int cse_tcp_shutdown(struct cse_sock *s, int how)
 		return -ENOTCONN;
 	if (tp->state == CSE_TCP_LISTEN || tp->state == CSE_TCP_SYN_SENT) {
 		/* Linux disconnects these rather than half-closing. */
-		if (tp->state == CSE_TCP_LISTEN) {
-			if (how == SHUT_WR)
-				return 0;
-			cse_tcp_close_children(tp);
-		}
-		cse_tcp_done(tp, 0);
+		if (tp->state != CSE_TCP_LISTEN || how != SHUT_WR)
+			cse_tcp_disconnect(tp);
 		return 0;
 	}
 	s->shutdown |= (uint8_t)(how + 1);	/* SHUT_RD=0 ... SHUT_RDWR=2 */
@@ -518,6 +574,18 @@ static unsigned int cse_tcp_poll(const struct cse_sock *s)
 	return mask;
 }
 
+/*
+ * Linux's getpeername() fails while the SYN is out and once closed; a
+ * TIME-WAIT connection is closed too for its socket (tcp_time_wait()).
+ */
+static bool cse_tcp_has_peer(const struct cse_sock *s)
+{
+	enum cse_tcp_state st = ((const struct cse_tcp_sock *)s)->state;
+
+	return st != CSE_TCP_CLOSED && st != CSE_TCP_SYN_SENT &&
+	       st != CSE_TCP_TIME_WAIT && st != CSE_TCP_LISTEN;
+}
+
 static void cse_tcp_keepalive(struct cse_sock *s)
 {
 	cse_tcp_keepalive_reset(cse_tcp_sk(s));
@@ -553,6 +621,7 @@ const struct cse_proto_ops cse_tcp_ops = {
 	.sendto = cse_tcp_sendto,
 	.recvfrom = cse_tcp_recvfrom,
 	.poll = cse_tcp_poll,
+	.has_peer = cse_tcp_has_peer,
 	.listen = cse_tcp_listen,
 	.accept = cse_tcp_accept,
 	.shutdown = cse_tcp_shutdown,

@@ -162,6 +162,7 @@ struct cse_tcp_sock {
 	struct cse_ring rcvbuf;		/* in-order bytes not yet read */
 	struct cse_pbq ooo;		/* out-of-order segments, by seq */
 	bool fin_queued;		/* shutdown(SHUT_WR): FIN after data */
+	bool fin_rcvd;			/* the peer's FIN was taken */
 
 	/* Retransmission (RFC 6298), in nanoseconds; Karn's rule. */
 	uint64_t srtt, rttvar, rto;

@@ -404,6 +404,7 @@ static bool cse_tcp_syn_recv_ack(struct cse_tcp_sock *tp,
 static void cse_tcp_take_fin(struct cse_tcp_sock *tp)
 {
 	tp->rcv_nxt++;
+	tp->fin_rcvd = true;
 	tp->sk.shutdown |= CSE_RCV_SHUTDOWN;
 	switch (tp->state) {
 	case CSE_TCP_SYN_RECEIVED:
@@ -474,7 +475,7 @@ static enum cse_tcp_ack cse_tcp_data_input(struct cse_tcp_sock *tp,
 	if (hole && cse_tcp_ooo_drain(tp))
 		cse_tcp_take_fin(tp);
 	if (*n)
-		cse_sock_changed(&tp->sk);
+		cse_sock_data_ready(&tp->sk);
 	/* RFC 5681 4.2: a segment that fills a hole is ACKed at once. */
 	return hole || *n < len - skip ? CSE_TCP_ACK_NOW : CSE_TCP_ACK_DELAY;
 }

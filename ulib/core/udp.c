@@ -122,6 +122,9 @@ static ssize_t cse_udp_sendto(struct cse_sock *s, const void *buf, size_t len,
 		err = cse_port_autobind(&s->st->udp, &s->st->rng, s);
 	if (err)
 		return err;
+	/* Linux's sock_alloc_send_skb() after shutdown(SHUT_WR). */
+	if (s->shutdown & CSE_SEND_SHUTDOWN)
+		return -EPIPE;
 	pb = cse_pbuf_alloc(&st->mem, CSE_PBUF_HEADROOM, CSE_UDP_HLEN + len);
 	if (!pb) {
 		st->stats.mem_drop++;
@@ -186,12 +189,29 @@ static int cse_udp_ioctl(const struct cse_sock *s, unsigned long req,
 	return -ENOTTY;
 }
 
+/*
+ * As Linux's inet_shutdown() on a datagram socket: only the flags change
+ * (readiness, and a blocking receive that would wait returns 0 instead),
+ * and an unconnected socket says ENOTCONN but takes them all the same.
+ */
+static int cse_udp_shutdown(struct cse_sock *s, int how)
+{
+	s->shutdown |= (uint8_t)(how + 1);	/* SHUT_RD=0 ... SHUT_RDWR=2 */
+	cse_sock_changed(s);
+	return s->raddr ? 0 : -ENOTCONN;
+}
+
+/* As Linux's datagram_poll(). */
 static unsigned int cse_udp_poll(const struct cse_sock *s)
 {
 	unsigned int mask = CSE_POLLOUT;
 
 	if (s->err)
 		mask |= CSE_POLLERR;
+	if (s->shutdown & CSE_RCV_SHUTDOWN)
+		mask |= CSE_POLLIN | CSE_POLLRDHUP;
+	if (s->shutdown == CSE_SHUTDOWN_MASK)
+		mask |= CSE_POLLHUP;
 	if (s->rxq.head)
 		mask |= CSE_POLLIN;
 	return mask;
@@ -211,6 +231,7 @@ const struct cse_proto_ops cse_udp_ops = {
 	.sendto = cse_udp_sendto,
 	.recvfrom = cse_udp_recvfrom,
 	.poll = cse_udp_poll,
+	.shutdown = cse_udp_shutdown,
 	.release = cse_udp_release,
 	.ioctl = cse_udp_ioctl,
 };

@@ -33,7 +33,7 @@ static void cse_udp_queue(struct cse_sock *s, const struct cse_ip4_rx *rx,
 	s->rmem += pb->truesize;
 	cse_pbq_push(&s->rxq, pb);
 	st->stats.udp_rx++;
-	cse_sock_changed(s);
+	cse_sock_data_ready(s);
 }
 
 /* A broadcast goes to every socket that matches it. */

@@ -188,6 +188,8 @@ int cse_convert(int fd, struct cse_usock *u, enum cse_convert_mode mode,
 	u->port = port;
 	u->backing_io = backing;
 	u->listening = mode == CSE_CONV_LISTEN;
+	u->listener = u->listening;
+	u->own_flow = mode == CSE_CONV_CONNECT && u->type == SOCK_STREAM;
 	cse_inst.by_slot[slot] = u;
 	cse_usock_attach_sk(u);
 	return 0;

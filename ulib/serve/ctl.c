@@ -49,7 +49,7 @@ static struct cse_usock *cse_get_served(int fd)
 }
 
 /* The kernel will carry this socket for good: forget it. */
-static void cse_forget_kernel(int fd)
+void cse_fd_forget_kernel(int fd)
 {
 	struct cse_usock *u = cse_fd_get(fd);
 
@@ -91,14 +91,37 @@ int cse_srv_bind(int fd, const struct sockaddr *addr, socklen_t len)
 	}
 	/* The kernel's bind: its rules, its errno, and it holds the port. */
 	r = cse_real.bind(fd, addr, len);
+	if (!r && u && len >= sizeof(*sin) && sin->sin_port)
+		u->port_chosen = true;
 	if (!r && u && u->type == SOCK_DGRAM && len >= sizeof(*sin) &&
 	    sin->sin_family == AF_INET) {
 		if (cse_netcfg_serves_laddr(&cse_inst.net, sin->sin_addr))
 			cse_convert(fd, u, CSE_CONV_DGRAM, NULL, 0);
 		else
-			cse_forget_kernel(fd);
+			cse_fd_forget_kernel(fd);
 	}
 	cse_inst_unlock();
+	return r;
+}
+
+/*
+ * Listening again: a new backlog for both halves, or, after shutdown()
+ * stopped it, listening anew (Linux allows both). Datagram sockets have
+ * no listen() (sock_no_listen()); connections are connected (EINVAL).
+ */
+static int cse_listen_served(struct cse_usock *u, int backlog)
+{
+	int r;
+
+	if (u->type != SOCK_STREAM)
+		return -EOPNOTSUPP;
+	if (!u->listener)
+		return -EINVAL;
+	r = cse_listen(u->sk, backlog);
+	if (!r && cse_real.listen(u->port->kfd, backlog))
+		r = -errno;
+	if (!r)
+		u->listening = true;
 	return r;
 }
 
@@ -109,22 +132,19 @@ int cse_srv_listen(int fd, int backlog)
 
 	cse_inst_lock();
 	u = cse_fd_get(fd);
-	if (!u || u->type != SOCK_STREAM) {
+	if (!u || (u->type != SOCK_STREAM && u->state == CSE_US_KERNEL)) {
 		cse_inst_unlock();
 		return cse_real.listen(fd, backlog);
 	}
 	if (u->state == CSE_US_USER) {
-		/* A new backlog for both halves. */
-		r = u->listening ? cse_listen(u->sk, backlog) : -EINVAL;
-		if (!r && cse_real.listen(u->port->kfd, backlog))
-			r = -errno;
+		r = cse_listen_served(u, backlog);
 		cse_inst_unlock();
 		return cse_ret(r);
 	}
 	/* The kernel listens for loopback; the stack for the device. */
 	r = cse_real.listen(fd, backlog);
 	if (!r && cse_convert(fd, u, CSE_CONV_LISTEN, NULL, backlog))
-		cse_forget_kernel(fd);
+		cse_fd_forget_kernel(fd);
 	cse_inst_unlock();
 	return r;
 }
@@ -155,6 +175,10 @@ static int cse_accept_child(struct cse_usock *lu, struct cse_sock *child,
 	u->sk = child;
 	u->port = lu->port;
 	u->nonblock = flags & SOCK_NONBLOCK;
+	u->conn = CSE_SS_CONNECTED;
+	/* Linux clones the listener: its timeouts too, not O_NONBLOCK. */
+	u->rcvtimeo_ns = lu->rcvtimeo_ns;
+	u->sndtimeo_ns = lu->sndtimeo_ns;
 	cse_uport_get(u->port);
 	cse_inst.by_slot[slot] = u;
 	cse_fd_set(cs.fd, u);
@@ -203,74 +227,7 @@ int cse_srv_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 		return cse_real.accept4(fd, addr, len, flags);
 	u->users++;
 	r = cse_accept_served(fd, u, addr, len, flags);
-	if (r != -EBADF)
-		cse_usock_put(u);
-	cse_inst_unlock();
-	return cse_ret(r);
-}
-
-/* A blocking connect() waits for the handshake, as the kernel's does. */
-static int cse_connect_wait(int fd, struct cse_usock *u)
-{
-	int r, err = 0;
-	socklen_t elen = sizeof(err);
-
-	u->users++;
-	r = cse_wait(fd, u, EPOLLOUT, cse_deadline(u->sndtimeo_ns));
-	if (r == -EBADF)
-		return r;
-	if (r == -EAGAIN)
-		r = -EINPROGRESS;	/* SO_SNDTIMEO ran out */
-	if (!r) {
-		cse_getsockopt(u->sk, SOL_SOCKET, SO_ERROR, &err, &elen);
-		r = -err;
-	}
 	cse_usock_put(u);
-	return r;
-}
-
-int cse_srv_connect(int fd, const struct sockaddr *addr, socklen_t len)
-{
-	const struct sockaddr_in *sin = (const void *)addr;
-	struct cse_usock *u;
-	int r;
-
-	cse_inst_lock();
-	u = cse_fd_get(fd);
-	if (u && u->state == CSE_US_KERNEL) {
-		if (len < sizeof(*sin) || sin->sin_family != AF_INET ||
-		    !cse_netcfg_serves_dst(&cse_inst.net, sin->sin_addr) ||
-		    cse_convert(fd, u, CSE_CONV_CONNECT, sin, 0)) {
-			cse_forget_kernel(fd);
-			cse_inst_unlock();
-			return cse_real.connect(fd, addr, len);
-		}
-	}
-	if (!u) {
-		cse_inst_unlock();
-		return cse_real.connect(fd, addr, len);
-	}
-	r = cse_connect(u->sk, addr, len);
-	/* Its kernel half then takes datagrams from that peer only, too. */
-	if (!r && u->type == SOCK_DGRAM && u->backing_io)
-		cse_real.connect(u->port->kfd, addr, len);
-	if (r == -EINPROGRESS && !u->nonblock)
-		r = cse_connect_wait(fd, u);
-	cse_inst_unlock();
-	return cse_ret(r);
-}
-
-int cse_srv_shutdown(int fd, int how)
-{
-	struct cse_usock *u = cse_get_served(fd);
-	int r;
-
-	if (!u)
-		return cse_real.shutdown(fd, how);
-	r = cse_shutdown(u->sk, how);
-	/* A listener's loopback half stops listening with it. */
-	if (!r && u->listening)
-		cse_real.shutdown(u->port->kfd, how);
 	cse_inst_unlock();
 	return cse_ret(r);
 }
@@ -278,11 +235,16 @@ int cse_srv_shutdown(int fd, int how)
 int cse_srv_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 {
 	struct cse_usock *u = cse_get_served(fd);
+	socklen_t cap;
 	int r;
 
 	if (!u)
 		return cse_real.getsockname(fd, addr, len);
+	cap = len ? *len : 0;
 	r = cse_getsockname(u->sk, addr, len);
+	/* sin_port is bytes 2 and 3: zero what the caller had room for. */
+	if (!r && u->hide_port && addr && cap > 2)
+		memset((char *)addr + 2, 0, cap > 3 ? 2 : 1);
 	cse_inst_unlock();
 	return cse_ret(r);
 }

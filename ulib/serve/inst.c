@@ -101,11 +101,23 @@ static void cse_inst_nudge_progress(void)
 			return;	/* already nudged: the counter is non-zero */
 }
 
+/* After the flush: their sockets' last frames were checked and sent. */
+static void cse_inst_release_ports(void)
+{
+	struct cse_uport *p;
+
+	while ((p = cse_inst.dead_ports)) {
+		cse_inst.dead_ports = p->next_dead;
+		cse_uport_release(p);
+	}
+}
+
 void cse_inst_unlock(void)
 {
 	uint32_t wake[CSE_WAKE_BATCH], n;
 
 	cse_ring_link_flush(&cse_inst.link);
+	cse_inst_release_ports();
 	n = cse_inst_collect_wakes(wake, CSE_WAKE_BATCH);
 	/* A flood of changes: wake the overflow under the lock, rarely. */
 	while (cse_inst.nchanged) {
@@ -120,9 +132,10 @@ void cse_inst_unlock(void)
 void cse_inst_publish(uint32_t slot, unsigned int mask)
 {
 	struct cse_sock_slot *ss = cse_area_slot(&cse_inst.area, slot);
+	unsigned int old = __atomic_load_n(&ss->mask, __ATOMIC_RELAXED);
 
 	__atomic_store_n(&ss->mask, mask, __ATOMIC_RELEASE);
-	if (!cse_slot_pending[slot]) {
+	if (((mask & ~old) || mask == old) && !cse_slot_pending[slot]) {
 		cse_slot_pending[slot] = 1;
 		cse_inst.changed[cse_inst.nchanged++] = slot;
 	}

@@ -43,9 +43,12 @@ struct cse_inst {
 	uint32_t *free_slots;
 	uint32_t nfree;
 
-	/* Slots whose mask changed during this lock hold. */
+	/* Slots with news for their sleepers during this lock hold. */
 	uint32_t *changed;
 	uint32_t nchanged;
+
+	/* Ports nobody uses any more, released after the next flush. */
+	struct cse_uport *dead_ports;
 
 	/* The progress thread. */
 	pthread_t progress;
@@ -78,7 +81,12 @@ void cse_inst_service(void);
 int cse_inst_slot_get(uint32_t *slot);
 void cse_inst_slot_put(uint32_t slot);
 
-/* Publish @mask for @slot; sleepers are woken at unlock. Locked. */
+/*
+ * Publish @mask for @slot. Its sleepers are woken at unlock when the mask
+ * gained a bit, or when it is the same mask again (the stack says so on
+ * each arrival of data), as Linux wakes them; never when it only lost
+ * bits, which nobody waits for. Locked.
+ */
 void cse_inst_publish(uint32_t slot, unsigned int mask);
 
 uint64_t cse_inst_now_ns(void);

@@ -21,6 +21,16 @@
 #define CSE_SEND_HINTS	(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE | MSG_EOR)
 #define CSE_RECV_HINTS	(MSG_DONTWAIT | MSG_WAITALL | MSG_CMSG_CLOEXEC)
 
+/*
+ * Once some bytes moved, a signal ends the call with their count, with or
+ * without SA_RESTART (tcp_recvmsg(), tcp_sendmsg()); the module restarts
+ * only untimed waits, so give it a time that never comes.
+ */
+static int64_t cse_deadline_partial(int64_t deadline, size_t done)
+{
+	return done && deadline < 0 ? INT64_MAX : deadline;
+}
+
 static size_t cse_iov_len(const struct iovec *iov, size_t n)
 {
 	size_t len = 0, i;
@@ -76,7 +86,11 @@ static ssize_t cse_send_once(struct cse_usock *u, const struct msghdr *m,
 {
 	size_t i, skip = done;
 	ssize_t r, sent = 0;
+	char none;
 
+	/* Nothing to send: the stack still says what a write would. */
+	if (u->type == SOCK_STREAM && !cse_iov_len(m->msg_iov, m->msg_iovlen))
+		return cse_sendto(u->sk, &none, 0, flags, NULL, 0);
 	if (u->type == SOCK_DGRAM) {
 		size_t len = cse_iov_len(m->msg_iov, m->msg_iovlen);
 		void *buf = cse_gather(m, len);
@@ -137,7 +151,7 @@ static ssize_t cse_send_served(int fd, struct cse_usock *u,
 		}
 		if (r != -EAGAIN || nb)
 			break;
-		r = cse_wait(fd, u, EPOLLOUT, deadline);
+		r = cse_wait(fd, u, EPOLLOUT, cse_deadline_partial(deadline, done));
 		if (r == -EBADF)
 			return done ? (ssize_t)done : r;
 		if (r)
@@ -149,6 +163,7 @@ static ssize_t cse_send_served(int fd, struct cse_usock *u,
 ssize_t cse_srv_sendmsg(int fd, const struct msghdr *m, int flags)
 {
 	struct cse_usock *u;
+	bool stream;
 	ssize_t r;
 
 	cse_inst_lock();
@@ -162,12 +177,17 @@ ssize_t cse_srv_sendmsg(int fd, const struct msghdr *m, int flags)
 		return cse_real.sendmsg(fd, m, flags);
 	}
 	u->users++;
+	stream = u->type == SOCK_STREAM;
 	r = cse_send_served(fd, u, m, flags);
-	if (r != -EBADF)
-		cse_usock_put(u);
+	if (r >= 0)
+		u->hide_port = false;	/* it has a port again: connect.c */
+	cse_usock_put(u);
 	cse_inst_unlock();
-	/* After the unlock: a SIGPIPE handler may call into the library. */
-	if (r == -EPIPE && !(flags & MSG_NOSIGNAL))
+	/*
+	 * After the unlock: a SIGPIPE handler may call into the library.
+	 * Only streams raise it (sk_stream_error()); UDP just says EPIPE.
+	 */
+	if (r == -EPIPE && stream && !(flags & MSG_NOSIGNAL))
 		pthread_kill(pthread_self(), SIGPIPE);
 	if (r < 0) {
 		errno = -r;
@@ -176,13 +196,52 @@ ssize_t cse_srv_sendmsg(int fd, const struct msghdr *m, int flags)
 	return r;
 }
 
-/* The loopback half of a served UDP socket or listener: its kernel socket. */
+/* May a datagram from @from be read: from the peer, or unconnected? */
+static bool cse_from_peer(struct cse_usock *u, const struct sockaddr_in *from)
+{
+	struct sockaddr_in peer;
+	socklen_t len = sizeof(peer);
+
+	if (cse_getpeername(u->sk, (struct sockaddr *)&peer, &len))
+		return true;
+	return from->sin_addr.s_addr == peer.sin_addr.s_addr &&
+	       from->sin_port == peer.sin_port;
+}
+
+/*
+ * The loopback half of a served UDP socket: its kernel socket. That one
+ * is never connected (connect() would give it an address, and the port's
+ * filter holds only while the address stays), so when the socket is
+ * connected the datagrams of others are dropped here, as the kernel
+ * would not have queued them.
+ */
 static ssize_t cse_recv_backing(struct cse_usock *u, struct msghdr *m,
 				int flags)
 {
-	ssize_t r = cse_real.recvmsg(u->port->kfd, m, flags | MSG_DONTWAIT);
+	struct sockaddr_in from;
+	struct msghdr km;
+	ssize_t r;
 
-	return r < 0 ? -errno : r;
+	for (;;) {
+		km = *m;
+		km.msg_name = &from;
+		km.msg_namelen = sizeof(from);
+		r = cse_real.recvmsg(u->port->kfd, &km, flags | MSG_DONTWAIT);
+		if (r < 0)
+			return -errno;
+		if (u->type != SOCK_DGRAM || cse_from_peer(u, &from))
+			break;
+		/* A peek left the stranger's datagram queued: drop it. */
+		if (flags & MSG_PEEK)
+			cse_real.recv(u->port->kfd, NULL, 0, MSG_DONTWAIT);
+	}
+	m->msg_flags = km.msg_flags;
+	if (m->msg_name) {
+		memcpy(m->msg_name, &from, m->msg_namelen < km.msg_namelen ?
+		       m->msg_namelen : km.msg_namelen);
+		m->msg_namelen = km.msg_namelen;
+	}
+	return r;
 }
 
 /* Into the iovecs in order, past the first @done bytes: streams. */
@@ -236,9 +295,14 @@ static ssize_t cse_recv_once(struct cse_usock *u, struct msghdr *m,
 {
 	int mflags = 0;
 	ssize_t r;
+	char none;
 
-	if (m->msg_iovlen <= 1 ||
-	    (u->type == SOCK_STREAM && !(flags & MSG_PEEK)))
+	/* No room at all: the stack still says what a read would. */
+	if (!cse_iov_len(m->msg_iov, m->msg_iovlen))
+		r = cse_recvfrom(u->sk, &none, 0, flags, m->msg_name,
+				 m->msg_name ? &m->msg_namelen : NULL, &mflags);
+	else if (m->msg_iovlen <= 1 ||
+		 (u->type == SOCK_STREAM && !(flags & MSG_PEEK)))
 		r = cse_recv_iov(u, m, done, flags, &mflags);
 	else
 		r = cse_recv_bounce(u, m, flags, &mflags);
@@ -273,7 +337,11 @@ static ssize_t cse_recv_served(int fd, struct cse_usock *u, struct msghdr *m,
 			return done;
 		if (r != -EAGAIN || nb)
 			break;
-		r = cse_wait(fd, u, EPOLLIN | EPOLLRDHUP, deadline);
+		/* Shut for reading: where Linux's would wait, it says 0. */
+		if (u->type == SOCK_DGRAM && (cse_poll(u->sk) & CSE_POLLRDHUP))
+			return 0;
+		r = cse_wait(fd, u, EPOLLIN | EPOLLRDHUP,
+			     cse_deadline_partial(deadline, done));
 		if (r == -EBADF)
 			return done ? (ssize_t)done : r;
 		if (r)
@@ -295,8 +363,7 @@ ssize_t cse_srv_recvmsg(int fd, struct msghdr *m, int flags)
 	}
 	u->users++;
 	r = cse_recv_served(fd, u, m, flags);
-	if (r != -EBADF)
-		cse_usock_put(u);
+	cse_usock_put(u);
 	cse_inst_unlock();
 	if (r < 0) {
 		errno = -r;

@@ -55,11 +55,14 @@ enum cse_convert_mode {
 
 int cse_convert(int fd, struct cse_usock *u, enum cse_convert_mode mode,
 		const struct sockaddr_in *dst, int backlog);
+/* The kernel will carry @fd's socket for good: forget it. Locked. */
+void cse_fd_forget_kernel(int fd);
 /*
  * Sleep on @fd's socket file until @events, with the lock dropped.
  * Returns 0 when ready, -EAGAIN at @deadline_ns (-1: none), -EINTR, or
- * -EBADF when the socket was closed meanwhile: then @u is gone and the
- * caller must not touch it again.
+ * -EBADF when the socket was closed meanwhile. The caller holds a
+ * reference (users) across the call and puts it after, which frees @u
+ * then.
  */
 int cse_wait(int fd, struct cse_usock *u, unsigned int events,
 	     int64_t deadline_ns);

@@ -38,10 +38,37 @@ static int64_t *cse_timeo_field(struct cse_usock *u, int name)
 	       &u->rcvtimeo_ns : &u->sndtimeo_ns;
 }
 
+/*
+ * Linux keeps these timeouts in jiffies, rounding up, and says so when
+ * asked: the kernel's tick, in microseconds, as a kernel socket reports
+ * the shortest timeout. Measured once; 1 (exact) if that fails.
+ */
+static int64_t cse_jiffy_us(void)
+{
+	static int64_t us;
+	struct timeval tv = { 0, 1 };
+	socklen_t len = sizeof(tv);
+	int fd;
+
+	if (us)
+		return us;
+	us = 1;
+	fd = cse_real.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return us;
+	if (!cse_real.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, len) &&
+	    !cse_real.getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &len) &&
+	    tv.tv_sec == 0 && tv.tv_usec > 0)
+		us = tv.tv_usec;
+	cse_real.close(fd);
+	return us;
+}
+
 /* As Linux's sock_set_timeout(): EDOM for bad microseconds, 0 = forever. */
 static int cse_set_timeo(struct cse_usock *u, int name, const void *val,
 			 socklen_t len)
 {
+	int64_t jiffy = cse_jiffy_us(), ticks;
 	struct timeval tv;
 
 	if (len < sizeof(tv))
@@ -53,20 +80,21 @@ static int cse_set_timeo(struct cse_usock *u, int name, const void *val,
 		*cse_timeo_field(u, name) = 0;	/* Linux: negative = no wait */
 		return 0;
 	}
-	*cse_timeo_field(u, name) = tv.tv_sec == 0 && tv.tv_usec == 0 ? -1 :
-		(int64_t)tv.tv_sec * 1000000000LL + tv.tv_usec * 1000LL;
+	ticks = tv.tv_sec * (1000000 / jiffy) + (tv.tv_usec + jiffy - 1) / jiffy;
+	*cse_timeo_field(u, name) = ticks ? ticks * jiffy * 1000 : -1;
 	return 0;
 }
 
 static int cse_get_timeo(struct cse_usock *u, int name, void *val,
 			 socklen_t *len)
 {
-	int64_t ns = *cse_timeo_field(u, name);
+	int64_t ns = *cse_timeo_field(u, name), jiffy = cse_jiffy_us();
+	int64_t hz = 1000000 / jiffy, ticks = ns / (jiffy * 1000);
 	struct timeval tv = { 0 };
 
 	if (ns > 0) {
-		tv.tv_sec = ns / 1000000000LL;
-		tv.tv_usec = ns % 1000000000LL / 1000;
+		tv.tv_sec = ticks / hz;
+		tv.tv_usec = ticks % hz * jiffy;
 	}
 	if (*len > sizeof(tv))
 		*len = sizeof(tv);
@@ -93,12 +121,14 @@ static int cse_record_opt(struct cse_usock *u, int level, int name,
 	return 0;
 }
 
+/* As sk_getsockopt(): a short buffer gets the value's first bytes. */
 static int cse_get_int(void *val, socklen_t *len, int v)
 {
-	if (*len < sizeof(int))
+	if ((int)*len < 0)
 		return -EINVAL;
-	*len = sizeof(int);
-	memcpy(val, &v, sizeof(v));
+	if (*len > sizeof(int))
+		*len = sizeof(int);
+	memcpy(val, &v, *len);
 	return 0;
 }
 

@@ -178,13 +178,24 @@ void cse_uport_get(struct cse_uport *p)
 	p->refs++;
 }
 
+/*
+ * The last socket on the port is gone, but what it sent last (a FIN, an
+ * RST) may still be in the TX ring: the module drops frames from ports
+ * the instance no longer owns, so the port goes at unlock, after the
+ * flush (cse_inst_unlock()).
+ */
 void cse_uport_put(struct cse_uport *p)
 {
-	struct cse_port rel = { 0 };
-
 	if (--p->refs)
 		return;
-	rel.id = p->filter;
+	p->next_dead = cse_inst.dead_ports;
+	cse_inst.dead_ports = p;
+}
+
+void cse_uport_release(struct cse_uport *p)
+{
+	struct cse_port rel = { .id = p->filter };
+
 	cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_PORT_RELEASE, &rel);
 	cse_fd_set_private(p->kfd, false);
 	cse_real.close(p->kfd);
@@ -196,28 +207,35 @@ static void cse_usock_port_gone(void *arg)
 	cse_uport_put(arg);
 }
 
-/* Readiness as the kernel's socket poll reports it. */
-static unsigned int cse_epoll_mask(unsigned int m)
+/*
+ * Readiness as the kernel's socket poll reports it: tcp_poll() says
+ * EPOLLWRNORM with EPOLLOUT, datagram_poll() EPOLLWRBAND too.
+ */
+static unsigned int cse_epoll_mask(const struct cse_usock *u, unsigned int m)
 {
 	if (m & EPOLLIN)
 		m |= EPOLLRDNORM;
 	if (m & EPOLLOUT)
-		m |= EPOLLWRNORM | EPOLLWRBAND;
+		m |= EPOLLWRNORM;
+	if (m & EPOLLOUT && u->type == SOCK_DGRAM)
+		m |= EPOLLWRBAND;
 	return m;
 }
 
+/* A new mask, or (the same mask) one more arrival: cse_inst_publish(). */
 static void cse_usock_notify(struct cse_sock *s, unsigned int mask,
 			     void *arg)
 {
 	struct cse_usock *u = arg;
 
 	(void)s;
-	cse_inst_publish(u->slot, cse_epoll_mask(mask));
+	cse_inst_publish(u->slot, cse_epoll_mask(u, mask));
 }
 
 void cse_usock_attach_sk(struct cse_usock *u)
 {
 	cse_sock_set_free(u->sk, cse_usock_port_gone, u->port);
 	cse_sock_set_notify(u->sk, cse_usock_notify, u);
-	cse_inst_publish(u->slot, cse_epoll_mask(cse_poll(u->sk)));
+	cse_sock_notify_data(u->sk, true);
+	cse_inst_publish(u->slot, cse_epoll_mask(u, cse_poll(u->sk)));
 }

@@ -27,6 +27,18 @@ enum cse_usock_state {
 };
 
 /*
+ * A stream socket's connect() state, as Linux keeps it apart from the
+ * protocol's (struct socket's SS_*): it decides what a second connect()
+ * says (EALREADY, 0 once, then EISCONN) even after the connection ended.
+ */
+enum cse_conn_state {
+	CSE_SS_UNCONNECTED,
+	CSE_SS_CONNECTING,
+	CSE_SS_CONNECTED,
+	CSE_SS_DISCONNECTING,
+};
+
+/*
  * A port owned through a kernel socket: the socket's descriptor (out of the
  * application's range, close-on-exec) and the cse.ko filter on it. Shared
  * by a listener and the connections it accepted; goes with the last.
@@ -35,6 +47,7 @@ struct cse_uport {
 	int kfd;
 	uint32_t filter;
 	unsigned int refs;
+	struct cse_uport *next_dead;	/* released at unlock (inst.h) */
 };
 
 /* A socket option set before the socket was converted, to replay. */
@@ -52,9 +65,15 @@ struct cse_usock {
 	unsigned int users;		/* calls sleeping with a reference */
 	bool released;			/* the socket file is gone */
 	bool nonblock;			/* O_NONBLOCK of the file */
-	bool listening;
+	bool listening;			/* listens now */
+	bool listener;			/* converted as a listener */
 	bool backing_io;		/* loopback traffic on port->kfd */
 	bool pinned;			/* never convert: the kernel's */
+	bool port_chosen;		/* bind() named the port */
+	bool own_flow;			/* its port steers one connection */
+	bool flow_used;			/* ... which connect() has used */
+	bool hide_port;			/* UDP, disconnected: port shows 0 */
+	enum cse_conn_state conn;	/* streams: see the enum */
 	uint32_t slot;
 	struct cse_sock *sk;
 	struct cse_uport *port;
@@ -92,6 +111,8 @@ void cse_usock_released(uint32_t slot);
 struct cse_uport *cse_uport_new(int kfd, uint32_t filter);
 void cse_uport_get(struct cse_uport *p);
 void cse_uport_put(struct cse_uport *p);
+/* Give the port back to the kernel now (cse_inst_unlock() does). */
+void cse_uport_release(struct cse_uport *p);
 
 /* Wire @u's stack socket to its slot and port (notify and free hooks). */
 void cse_usock_attach_sk(struct cse_usock *u);
