@@ -26,18 +26,23 @@ T=120				# seconds any one program may take
 n=0
 failed=0
 
-cleanup() {
-	jobs -p | xargs -r kill 2>/dev/null
+cleanup_net() {
 	ip netns pids "$NS" 2>/dev/null | xargs -r kill 2>/dev/null
 	ip link del "$A" 2>/dev/null
 	ip netns del "$NS" 2>/dev/null
+}
+
+cleanup() {
+	jobs -p | xargs -r kill 2>/dev/null
+	cleanup_net
 	rm -rf "$W"
 }
 trap cleanup EXIT
 
 setup() {
 	ip link set lo up
-	ip netns add "$NS" &&
+	ip netns add "$NS" 2>/dev/null
+	ip netns list | grep -qw "$NS" &&
 	ip link add "$A" type veth peer name "$B" &&
 	ip link set "$B" netns "$NS" &&
 	ip addr add "$LOCAL/24" dev "$A" &&
@@ -229,6 +234,40 @@ print(len(urllib.request.urlopen(sys.argv[1]).read()))
 	return $rc
 }
 
+# The served device is deleted under a running program: what its sockets
+# report afterwards must be what the kernel's report (the same program
+# without the library first, on a fresh pair, as the reference). Ends the
+# topology, so it runs last and rebuilds it for nothing after.
+gone_prog='
+import errno, socket, subprocess, sys, time
+peer, dev = sys.argv[1], sys.argv[2]
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.sendto(b"before", (peer, 9999))
+subprocess.run(["ip", "link", "del", dev], check=True)
+time.sleep(1)
+def attempt(f):
+    try:
+        f()
+        return "ok"
+    except OSError as e:
+        return errno.errorcode[e.errno]
+print("udp send:", attempt(lambda: u.sendto(b"after", (peer, 9999))))
+t = socket.socket()
+t.settimeout(5)
+print("tcp connect:", attempt(lambda: t.connect((peer, 80))))
+'
+
+case_device_gone() {
+	/usr/bin/python3 -c "$gone_prog" "$PEER" "$A" >"$W/kernel" 2>&1
+	cleanup_net
+	setup || return 1
+	cse "$W/log" timeout 30 /usr/bin/python3 -c "$gone_prog" "$PEER" "$A" \
+		>"$W/cse" 2>>"$W/log"
+	echo "# kernel: $(tr '\n' ' ' <"$W/kernel")" >>"$W/log"
+	echo "# cse:    $(tr '\n' ' ' <"$W/cse")" >>"$W/log"
+	grep -q "udp_tx=[1-9]" "$W/log" && cmp -s "$W/kernel" "$W/cse"
+}
+
 if ! setup; then
 	echo "not ok 1 e2e apps: cannot set up the veth pair and namespace"
 	exit 1
@@ -240,7 +279,7 @@ seq -f "datagram line %06g" 1 3000 | head -c 65536 >"$W/lines"
 
 for c in ${CSE_E2E_CASES:-curl_get wget_get http_server socat_tcp_out \
 	 socat_tcp_in nc_tcp_out nc_tcp_in socat_udp_out socat_udp_in \
-	 socat_udp_big close_all_fds}; do
+	 socat_udp_big close_all_fds device_gone}; do
 	t0=$SECONDS
 	"case_$c"
 	report $? "apps: $c (${MB} MiB TCP or 64 KiB UDP, $((SECONDS - t0)) s)"

@@ -3,6 +3,7 @@
  * Bringing the instance up, the lock discipline around stack calls, and
  * the progress thread that runs the stack while the application does not.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -169,6 +170,23 @@ static void cse_inst_scan_released(void)
 	}
 }
 
+/*
+ * The device is gone: as the kernel flushes its routes, the stack loses
+ * its own, so sends fail with ENETUNREACH and connections end with the
+ * routing error when their retries run out; new sockets are the kernel's.
+ */
+static void cse_inst_device_gone(void)
+{
+	struct in_addr net = { .s_addr = cse_inst.net.addr.s_addr &
+		(cse_inst.net.prefix_len ?
+		 htonl(~0U << (32 - cse_inst.net.prefix_len)) : 0) };
+
+	cse_inst.active = false;
+	if (cse_inst.net.gateway.s_addr)
+		cse_route_del(cse_inst.st, (struct in_addr){ 0 }, 0);
+	cse_route_del(cse_inst.st, net, cse_inst.net.prefix_len);
+}
+
 static void cse_inst_event(const struct cse_event *ev, void *arg)
 {
 	(void)arg;
@@ -184,11 +202,18 @@ static void cse_inst_event(const struct cse_event *ev, void *arg)
 		cse_stack_set_mtu(cse_inst.st, ev->value);
 		break;
 	case CSE_EV_UNREGISTER:
-		/* New sockets go to the kernel; the served ones time out. */
-		cse_inst.active = false;
+		cse_inst_device_gone();
+		break;
+	case CSE_EV_ADDR_DEL:
+		/* Our address went: new sockets are the kernel's to refuse. */
+		if (ev->value == cse_inst.net.addr.s_addr)
+			cse_inst.active = false;
 		break;
 	default:
-		/* Link state, MTU and addresses: the ring link keeps them. */
+		/*
+		 * Up, down, carrier, a new address: the kernel's sockets see
+		 * nothing of them either; the ring link keeps its state.
+		 */
 		break;
 	}
 }
@@ -445,7 +470,8 @@ void cse_inst_exit(void)
 	uint64_t until;
 	uint32_t i;
 
-	if (!cse_inst.st || !cse_inst.active || getpid() != cse_inst.pid)
+	/* Not in a forked child: the instance is the parent's. */
+	if (!cse_inst.st || getpid() != cse_inst.pid)
 		return;
 	cse_inst_lock();
 	cse_inst.active = false;
@@ -460,7 +486,9 @@ void cse_inst_exit(void)
 	}
 	until = cse_inst_now_ns() +
 		cse_env_uint("CSE_EXIT_LINGER_MS", 10000) * CSE_NSEC_PER_MSEC;
-	while (cse_stack_unfinished(cse_inst.st) && cse_inst_now_ns() < until) {
+	/* Nothing can leave through a device that is gone. */
+	while (!cse_inst.link.gone && cse_stack_unfinished(cse_inst.st) &&
+	       cse_inst_now_ns() < until) {
 		cse_inst_unlock();
 		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
 		cse_inst_lock();
