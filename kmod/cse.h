@@ -12,6 +12,7 @@
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/refcount.h>
+#include <linux/sched.h>
 #include <linux/wait.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -204,6 +205,11 @@ struct cse_filter {
  *            can see that its file was released.
  * @dead:     the instance's own file was released; its socket files poll
  *            as hung up. Written under @socks_lock.
+ * @nr_socks: socket files that exist (under @socks_lock; read locklessly
+ *            by genl.c).
+ * @ifindex:  the device the instance attached to, kept after it went away;
+ *            0 before the attach (written under RTNL).
+ * @comm:     the opener's command name when it opened the device.
  */
 struct cse_inst {
 	refcount_t refs;
@@ -236,12 +242,17 @@ struct cse_inst {
 	struct cse_counters stats;
 	struct mutex socks_lock;	/* socket files of the slots */
 	bool dead;
+	u32 nr_socks;
+	int ifindex;
+	char comm[TASK_COMM_LEN];
 };
 
 void cse_limits_get(struct cse_limits *limits);
 
 /* inst.c */
 struct cse_inst *cse_inst_create(void);
+struct cse_inst *cse_inst_find(u32 id);
+struct cse_inst *cse_inst_find_next(u32 *id);
 void cse_inst_close(struct cse_inst *inst);
 void cse_inst_get(struct cse_inst *inst);
 void cse_inst_put(struct cse_inst *inst);
@@ -293,6 +304,7 @@ enum cse_verdict cse_steer(const struct cse_inst *inst, struct sk_buff *skb);
 bool cse_steer_owns(const struct cse_inst *inst, u8 proto, __be32 saddr,
 		    __be16 sport, __be32 daddr, __be16 dport);
 bool cse_icmp_is_error(u8 type);
+bool cse_filter_held(const struct cse_filter *f);
 
 /* rx.c */
 int cse_rx_start(struct cse_inst *inst, struct net_device *dev);
@@ -321,6 +333,18 @@ long cse_sock_ioctl_wait(struct file *file, void __user *uarg);
 
 /* stats.c */
 long cse_ioctl_get_stats(struct cse_inst *inst, void __user *uarg);
+
+/* genl.c: the generic netlink family and its notifications */
+int cse_genl_init(void);
+void cse_genl_uninit(void);
+void cse_genl_inst_new(struct cse_inst *inst);
+void cse_genl_inst_del(struct cse_inst *inst);
+void cse_genl_attach(struct cse_inst *inst, struct net_device *dev);
+void cse_genl_detach(struct cse_inst *inst, int ifindex);
+void cse_genl_filter(struct cse_inst *inst, const struct cse_filter *f,
+		     bool added);
+void cse_genl_dev_event(struct cse_inst *inst, u32 type, u32 ifindex,
+			u32 value, u32 value2);
 
 /* dev.c */
 int cse_dev_init(void);

@@ -7,7 +7,7 @@
  */
 #include <linux/cred.h>
 #include <linux/eventfd.h>
-#include <linux/idr.h>
+#include <linux/xarray.h>
 #include <linux/netdevice.h>
 #include <linux/nsproxy.h>
 #include <linux/pid.h>
@@ -18,26 +18,41 @@
 
 #include "cse.h"
 
-/* Ids start at 1 so that 0 can mean "no instance" in future structs. */
-static DEFINE_IDA(cse_inst_ida);
+/*
+ * Every instance by id, from its creation to its last reference: what the
+ * generic netlink family (genl.c) lists. Ids start at 1 so that 0 can mean
+ * "no instance", and are handed out cyclically, so that a tool that names
+ * an instance by id does not soon find another one under it.
+ */
+static DEFINE_XARRAY_ALLOC1(cse_insts);
+static u32 cse_inst_next_id;
+
+/* Reserve an id for @inst; it becomes visible with cse_inst_publish(). */
+static int cse_inst_alloc_id(struct cse_inst *inst)
+{
+	int err;
+
+	err = xa_alloc_cyclic(&cse_insts, &inst->id, NULL, XA_LIMIT(1, INT_MAX),
+			      &cse_inst_next_id, GFP_KERNEL);
+	return err < 0 ? err : 0;
+}
 
 struct cse_inst *cse_inst_create(void)
 {
 	struct cse_inst *inst;
-	int id;
+	int err;
 
 	inst = kzalloc(sizeof(*inst), GFP_KERNEL_ACCOUNT);
 	if (!inst)
 		return ERR_PTR(-ENOMEM);
 
-	id = ida_alloc_min(&cse_inst_ida, 1, GFP_KERNEL);
-	if (id < 0) {
+	err = cse_inst_alloc_id(inst);
+	if (err) {
 		kfree(inst);
-		return ERR_PTR(id);
+		return ERR_PTR(err);
 	}
 
 	refcount_set(&inst->refs, 1);
-	inst->id = id;
 	mutex_init(&inst->lock);
 	mutex_init(&inst->tx_lock);
 	mutex_init(&inst->socks_lock);
@@ -49,6 +64,48 @@ struct cse_inst *cse_inst_create(void)
 	inst->net = get_net(current->nsproxy->net_ns);
 	inst->cred = get_current_cred();
 	inst->owner = get_pid(task_tgid(current));
+	get_task_comm(inst->comm, current);
+	/* Fully made: lookups may find it from now on. */
+	xa_store(&cse_insts, inst->id, inst, GFP_KERNEL);
+	cse_genl_inst_new(inst);
+	return inst;
+}
+
+/*
+ * A reference on the live instance with id @id, or NULL. The xarray's lock
+ * keeps a found instance from being freed until its reference is taken; an
+ * instance whose last reference went is not taken any more.
+ */
+struct cse_inst *cse_inst_find(u32 id)
+{
+	struct cse_inst *inst;
+
+	xa_lock(&cse_insts);
+	inst = xa_load(&cse_insts, id);
+	if (inst && !refcount_inc_not_zero(&inst->refs))
+		inst = NULL;
+	xa_unlock(&cse_insts);
+	return inst;
+}
+
+/*
+ * A reference on the live instance with the smallest id at or above *@id,
+ * and that id in *@id; NULL when there is none. Dumps walk the instances
+ * with it, the id as their cursor.
+ */
+struct cse_inst *cse_inst_find_next(u32 *id)
+{
+	unsigned long index = *id;
+	struct cse_inst *inst;
+
+	xa_lock(&cse_insts);
+	xa_for_each_start(&cse_insts, index, inst, *id) {
+		if (refcount_inc_not_zero(&inst->refs)) {
+			*id = index;
+			break;
+		}
+	}
+	xa_unlock(&cse_insts);
 	return inst;
 }
 
@@ -67,6 +124,8 @@ void cse_inst_put(struct cse_inst *inst)
 {
 	if (!refcount_dec_and_test(&inst->refs))
 		return;
+	xa_erase(&cse_insts, inst->id);
+	cse_genl_inst_del(inst);
 	cse_area_destroy(inst->area);
 	put_pid(inst->owner);
 	put_cred(inst->cred);
@@ -74,7 +133,6 @@ void cse_inst_put(struct cse_inst *inst)
 	mutex_destroy(&inst->socks_lock);
 	mutex_destroy(&inst->tx_lock);
 	mutex_destroy(&inst->lock);
-	ida_free(&cse_inst_ida, inst->id);
 	kfree(inst);
 }
 
@@ -143,6 +201,6 @@ __poll_t cse_inst_poll(struct cse_inst *inst)
 /* Called at module unload, when no instance can exist any more. */
 void cse_inst_uninit(void)
 {
-	WARN_ON(!ida_is_empty(&cse_inst_ida));
-	ida_destroy(&cse_inst_ida);
+	WARN_ON(!xa_empty(&cse_insts));
+	xa_destroy(&cse_insts);
 }

@@ -18,13 +18,19 @@ static int __init cse_init(void)
 	err = cse_netdev_init();
 	if (err)
 		return err;
-	err = cse_dev_init();
+	/* Before the device: every instance is announced. */
+	err = cse_genl_init();
 	if (err)
 		goto err_netdev;
+	err = cse_dev_init();
+	if (err)
+		goto err_genl;
 
 	pr_info("ABI %u.%u loaded\n", CSE_ABI_MAJOR, CSE_ABI_MINOR);
 	return 0;
 
+err_genl:
+	cse_genl_uninit();
 err_netdev:
 	cse_netdev_uninit();
 	return err;
@@ -33,10 +39,16 @@ err_netdev:
 /*
  * The module cannot be removed while any instance exists: each open file of
  * /dev/cse, and each socket file, holds a reference on it (fops.owner), so
- * rmmod fails with EBUSY until the last one is closed.
+ * rmmod fails with EBUSY until the last one is closed. A netlink dump under
+ * way holds one too.
  */
 static void __exit cse_exit(void)
 {
+	/*
+	 * First the family: unregistering waits for requests under way, which
+	 * may hold an instance (dumps that continue later hold the module).
+	 */
+	cse_genl_uninit();
 	cse_dev_uninit();
 	cse_netdev_uninit();
 	/* Filters are freed by RCU callbacks of ours (port.c). */

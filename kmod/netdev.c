@@ -55,8 +55,10 @@ static int cse_attach_locked(struct cse_inst *inst, struct net_device *dev)
 		return err;
 	netdev_hold(dev, &inst->dev_tracker, GFP_KERNEL);
 	inst->carrier = netif_carrier_ok(dev);
+	WRITE_ONCE(inst->ifindex, dev->ifindex);
 	rcu_assign_pointer(inst->dev, dev);
 	list_add(&inst->node, &cse_attached);
+	cse_genl_attach(inst, dev);
 	return 0;
 }
 
@@ -73,6 +75,7 @@ static void cse_detach_locked(struct cse_inst *inst)
 	list_del(&inst->node);
 	cse_rx_stop(inst, dev);
 	RCU_INIT_POINTER(inst->dev, NULL);
+	cse_genl_detach(inst, dev->ifindex);
 	netdev_put(dev, &inst->dev_tracker);
 }
 
@@ -156,6 +159,14 @@ void cse_netdev_release(struct cse_inst *inst)
 	rtnl_unlock();
 }
 
+/* Tell an instance about its device: its EV ring and the events group. */
+static void cse_netdev_tell(struct cse_inst *inst, struct net_device *dev,
+			    u32 type, u32 value, u32 value2)
+{
+	cse_event_post(inst, type, dev->ifindex, value, value2);
+	cse_genl_dev_event(inst, type, dev->ifindex, value, value2);
+}
+
 /* Post an event to every instance attached to @dev. */
 static void cse_netdev_post(struct net_device *dev, u32 type, u32 value,
 			    u32 value2)
@@ -164,7 +175,7 @@ static void cse_netdev_post(struct net_device *dev, u32 type, u32 value,
 
 	list_for_each_entry(inst, &cse_attached, node) {
 		if (rtnl_dereference(inst->dev) == dev)
-			cse_event_post(inst, type, dev->ifindex, value, value2);
+			cse_netdev_tell(inst, dev, type, value, value2);
 	}
 }
 
@@ -181,7 +192,7 @@ static void cse_netdev_carrier(struct net_device *dev)
 		if (rtnl_dereference(inst->dev) != dev || inst->carrier == on)
 			continue;
 		inst->carrier = on;
-		cse_event_post(inst, CSE_EV_CARRIER, dev->ifindex, on, 0);
+		cse_netdev_tell(inst, dev, CSE_EV_CARRIER, on, 0);
 	}
 }
 
@@ -194,7 +205,7 @@ static void cse_netdev_unregister(struct net_device *dev)
 		if (rtnl_dereference(inst->dev) != dev)
 			continue;
 		WRITE_ONCE(inst->gone, true);
-		cse_event_post(inst, CSE_EV_UNREGISTER, dev->ifindex, 0, 0);
+		cse_netdev_tell(inst, dev, CSE_EV_UNREGISTER, 0, 0);
 		cse_detach_locked(inst);
 		cse_inst_wake(inst);
 	}

@@ -200,7 +200,8 @@ static void cse_filter_remove(struct cse_inst *inst, struct cse_filter *f)
 {
 	cse_steer_del(f);
 	list_del(&f->node);
-	inst->nr_filters--;
+	WRITE_ONCE(inst->nr_filters, inst->nr_filters - 1);
+	cse_genl_filter(inst, f, false);
 	cse_filter_destroy(f);
 }
 
@@ -237,8 +238,9 @@ long cse_ioctl_port_reserve(struct cse_inst *inst, void __user *uarg)
 		goto out;
 	}
 	list_add_tail(&f->node, &inst->filters);
-	inst->nr_filters++;
+	WRITE_ONCE(inst->nr_filters, inst->nr_filters + 1);
 	cse_steer_add(f);
+	cse_genl_filter(inst, f, true);
 	ret = 0;
 out:
 	mutex_unlock(&inst->lock);
@@ -269,11 +271,16 @@ long cse_ioctl_port_release(struct cse_inst *inst, void __user *uarg)
 	return ret;
 }
 
-/* At release: give back every port. */
+/*
+ * At release: give back every port. No ioctl runs any more, but netlink
+ * dumps (genl.c) may be walking the list.
+ */
 void cse_port_release_all(struct cse_inst *inst)
 {
 	struct cse_filter *f, *tmp;
 
+	mutex_lock(&inst->lock);
 	list_for_each_entry_safe(f, tmp, &inst->filters, node)
 		cse_filter_remove(inst, f);
+	mutex_unlock(&inst->lock);
 }

@@ -103,6 +103,7 @@ static int cse_sock_release(struct inode *inode, struct file *file)
 		fput(s->backing);
 	s->backing = NULL;
 	WRITE_ONCE(s->file, NULL);
+	WRITE_ONCE(inst->nr_socks, inst->nr_socks - 1);
 	/* A dead instance has no reader and no eventfd left to signal. */
 	if (!inst->dead)
 		cse_event_post(inst, CSE_EV_SOCK_RELEASED, 0, s->index, 0);
@@ -187,6 +188,7 @@ static struct file *cse_socket_file(struct cse_inst *inst, struct cse_sock *s,
 	spin_unlock_irqrestore(&s->wq.lock, flags);
 	cse_inst_get(inst);
 	WRITE_ONCE(s->file, file);
+	WRITE_ONCE(inst->nr_socks, inst->nr_socks + 1);
 	return file;
 }
 

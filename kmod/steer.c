@@ -64,7 +64,7 @@ struct cse_flow {
  * the port back) or connected from another local address. The port may
  * then be someone else's: the filter must not steer it any more.
  */
-static bool cse_filter_held(const struct cse_filter *f)
+bool cse_filter_held(const struct cse_filter *f)
 {
 	const struct sock *sk = f->sk;
 

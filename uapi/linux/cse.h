@@ -225,6 +225,9 @@
  *      CSE_IOC_SOCK_WAKE, CSE_SOCK_IOC_WAIT, CSE_EV_SOCK_RELEASED; ports
  *      held by the caller's own socket (CSE_FEAT_PORT_FD,
  *      CSE_PORT_SOCKET).
+ * 1.2: the generic netlink family "cse" (see "Generic netlink" at the end
+ *      of this file): instances, filters and counters for tools such as
+ *      csectl, and the "events" multicast group. No ioctl changed.
  */
 #ifndef _UAPI_LINUX_CSE_H
 #define _UAPI_LINUX_CSE_H
@@ -237,7 +240,7 @@
 
 /* The ABI this header describes. */
 #define CSE_ABI_MAJOR		1
-#define CSE_ABI_MINOR		1
+#define CSE_ABI_MINOR		2
 
 /*
  * Feature bits, negotiated by CSE_IOC_HELLO. Each minor that adds an
@@ -767,5 +770,286 @@ struct cse_sock_wait {
 
 /* Most filters (reserved ports) one instance may hold. */
 #define CSE_MAX_PORTS		1024
+
+/*
+ * Generic netlink
+ * ===============
+ *
+ * cse.ko registers a generic netlink family named CSE_GENL_NAME ("cse"),
+ * version CSE_GENL_VERSION, in every network namespace. It describes the
+ * instances that exist (what /dev/cse handed out), their filters and their
+ * counters, and announces changes to them in the multicast group
+ * CSE_GENL_MCGRP_EVENTS ("events"). It only reads: nothing in the family
+ * changes an instance. tools/csectl speaks it through libnl-genl. The family
+ * exists while the module is loaded: resolving "cse" with the generic
+ * netlink controller (CTRL_CMD_GETFAMILY) fails with ENOENT otherwise.
+ *
+ * Who sees what. A caller sees an instance when
+ *
+ *  - the instance's opener had the caller's effective uid, and the instance
+ *    lives in the caller's network namespace (the namespace of the netlink
+ *    socket); or
+ *  - the caller has CAP_NET_ADMIN in the user namespace that owns the
+ *    instance's network namespace.
+ *
+ * "The caller" is both the process that opened the netlink socket and the
+ * one that sends or reads on it (as netlink_ns_capable() judges): a socket
+ * handed to another process shows no more than either of them may see.
+ * Dumps leave out what the caller may not see; a request for one such
+ * instance fails with EPERM, one for an id that no live instance has with
+ * ENOENT.
+ *
+ * Requests are validated strictly: an attribute the command does not take,
+ * an unknown attribute or a wrong length fails with EINVAL, a value out of
+ * range (an id or pid of 0) with ERANGE, each with an extended ACK message;
+ * a non-zero reserved field of the generic netlink header fails with
+ * EINVAL. Commands that only the module sends (the
+ * notifications below) fail with EOPNOTSUPP when sent to it, and so does
+ * CSE_CMD_GET_FILTERS without NLM_F_DUMP.
+ *
+ * Dumps use instance ids (and, for filters, filter ids) as their cursor, in
+ * ascending order: instances that come or go while a dump is under way
+ * never make it repeat or skip one that lived throughout; one created
+ * meanwhile may or may not appear. Ids are handed out cyclically, so a
+ * closed instance's id is not reused soon.
+ *
+ * CSE_CMD_GET_INSTANCE
+ * --------------------
+ *
+ * Without NLM_F_DUMP the request must hold CSE_A_INST_ID (NLA_U32, not 0)
+ * and nothing else; the reply is one message for that instance. With
+ * NLM_F_DUMP the request may hold CSE_A_INST_ID and/or CSE_A_INST_PID
+ * (NLA_U32, not 0: a process id in the caller's pid namespace) to keep
+ * only the instances with that id or opened by that process; the module
+ * then returns one message (NLM_F_MULTI) per instance the caller sees.
+ * Each message holds:
+ *
+ *    CSE_A_INST_ID: NLA_U32, the instance's id (as CSE_IOC_HELLO reported)
+ *    CSE_A_INST_PID: NLA_U32, thread-group id of the opener as seen from
+ *                    the caller's pid namespace; 0 when it is not visible
+ *                    there or the opener has exited
+ *    CSE_A_INST_COMM: NLA_NUL_STRING, the opener's command name (its
+ *                     current one while it lives, else the one it had when
+ *                     it opened the device), at most 15 bytes and a NUL
+ *    CSE_A_INST_UID: NLA_U32, the opener's effective uid as seen from the
+ *                    caller's user namespace (the overflow uid when not
+ *                    mapped there)
+ *    CSE_A_INST_NETNS_INO: NLA_U32, inode number of the instance's network
+ *                          namespace (as stat() shows /proc/PID/ns/net)
+ *    CSE_A_INST_NETNS_ID: NLA_S32, the id the caller's namespace gave the
+ *                         instance's namespace (as "ip netns list-id"
+ *                         shows); only when the two differ and an id is
+ *                         assigned
+ *    CSE_A_INST_STATE: NLA_U8, enum cse_inst_state
+ *    CSE_A_INST_MINOR: NLA_U32, the negotiated ABI minor (after the
+ *                      handshake only)
+ *    CSE_A_INST_FEATURES: NLA_U64, the granted CSE_FEAT_* bits (after the
+ *                         handshake only)
+ *    CSE_A_INST_IFINDEX: NLA_U32, the device the instance attached to,
+ *                        also after it went away (once attached only)
+ *    CSE_A_INST_IFNAME: NLA_NUL_STRING, maxlen IFNAMSIZ - 1, that
+ *                       device's name (while attached only)
+ *    CSE_A_INST_RX_ENTRIES, CSE_A_INST_TX_ENTRIES, CSE_A_INST_EV_ENTRIES,
+ *    CSE_A_INST_FRAME_SIZE, CSE_A_INST_SOCK_ENTRIES: NLA_U32, the sizes of
+ *                       the shared area (struct cse_attach; once attached
+ *                       only)
+ *    CSE_A_INST_MMAP_SIZE: NLA_U64, the area's size (once attached only)
+ *    CSE_A_INST_SOCKS_USED: NLA_U32, socket slots whose socket file exists
+ *                           (once attached only)
+ *    CSE_A_INST_FILTERS: NLA_U32, the number of filters (reserved ports)
+ *
+ * CSE_CMD_GET_FILTERS
+ * -------------------
+ *
+ * NLM_F_DUMP only. The request may hold CSE_A_INST_ID and/or
+ * CSE_A_INST_PID as for CSE_CMD_GET_INSTANCE; with CSE_A_INST_ID the dump
+ * fails at once with ENOENT or EPERM when that instance does not exist or
+ * is not the caller's to see. The module returns one message per filter,
+ * by instance id and then filter id:
+ *
+ *    CSE_A_INST_ID: NLA_U32, the instance
+ *    CSE_A_FILTER: NLA_NESTED
+ *        CSE_FILTER_A_ID: NLA_U32, the filter's id (struct cse_port @id)
+ *        CSE_FILTER_A_PROTO: NLA_U8, IPPROTO_TCP or IPPROTO_UDP
+ *        CSE_FILTER_A_FLAGS: NLA_U32, CSE_PORT_CONNECTED for a connected
+ *                            filter, CSE_PORT_SOCKET when the port is held
+ *                            by the caller's own socket
+ *        CSE_FILTER_A_LOCAL_ADDR: NLA_BE32, network byte order; 0 for any
+ *        CSE_FILTER_A_LOCAL_PORT: NLA_BE16, network byte order
+ *        CSE_FILTER_A_REMOTE_ADDR: NLA_BE32 (connected filters only)
+ *        CSE_FILTER_A_REMOTE_PORT: NLA_BE16 (connected filters only)
+ *        CSE_FILTER_A_ACTIVE: NLA_U8, 1 while the socket holding the port
+ *                             still holds it where the filter says, so the
+ *                             filter matches; 0 once a caller's socket gave
+ *                             the port back or moved (struct cse_port)
+ *
+ * CSE_CMD_GET_STATS
+ * -----------------
+ *
+ * As CSE_CMD_GET_INSTANCE (one instance by CSE_A_INST_ID, or a dump with
+ * the same optional attributes); each message holds:
+ *
+ *    CSE_A_INST_ID: NLA_U32, the instance
+ *    CSE_A_STATS: NLA_NESTED, the counters of struct cse_stats, each an
+ *                 NLA_U64 (CSE_STATS_A_PAD is padding only):
+ *        CSE_STATS_A_RX_FRAMES, CSE_STATS_A_RX_BYTES,
+ *        CSE_STATS_A_RX_DROPPED, CSE_STATS_A_TX_FRAMES,
+ *        CSE_STATS_A_TX_BYTES, CSE_STATS_A_TX_REJECTED,
+ *        CSE_STATS_A_TX_ERRORS, CSE_STATS_A_EV_EVENTS,
+ *        CSE_STATS_A_EV_DROPPED, CSE_STATS_A_RING_ERRORS
+ *
+ * The events group
+ * ----------------
+ *
+ * Joining CSE_GENL_MCGRP_EVENTS needs CAP_NET_ADMIN in the user namespace
+ * that owns the socket's network namespace (EPERM otherwise). A module
+ * built for a kernel that cannot restrict who joins a group (before Linux
+ * 6.7 and the stable kernels that took GENL_MCAST_CAP_NET_ADMIN) has no
+ * events group at all: resolving it fails. Each
+ * notification goes to the listeners of the instance's network namespace;
+ * it is a message whose command says what happened and that holds
+ * CSE_A_INST_ID and:
+ *
+ *    CSE_CMD_INST_NEW: an instance was created (its device was opened):
+ *        CSE_A_INST_PID, CSE_A_INST_UID, CSE_A_INST_COMM and
+ *        CSE_A_INST_NETNS_INO, the pid and uid as seen from the opener's
+ *        own pid and user namespaces
+ *    CSE_CMD_INST_DEL: the instance is gone (its descriptor and every
+ *        socket file of it were closed); nothing more
+ *    CSE_CMD_INST_ATTACH: the instance attached to a device:
+ *        CSE_A_INST_IFINDEX, CSE_A_INST_IFNAME
+ *    CSE_CMD_INST_DETACH: the instance let go of its device (it went away,
+ *        or the instance was closed): CSE_A_INST_IFINDEX
+ *    CSE_CMD_FILTER_NEW, CSE_CMD_FILTER_DEL: a filter was installed or
+ *        removed (released, or with its instance): CSE_A_FILTER as in
+ *        CSE_CMD_GET_FILTERS
+ *    CSE_CMD_DEV_EVENT: the instance was told about its device (the events
+ *        of enum cse_event_type that are about the device: UNREGISTER, UP,
+ *        DOWN, CARRIER, MTU, ADDR_ADD and ADDR_DEL):
+ *        CSE_A_EVENT: NLA_NESTED
+ *            CSE_EVENT_A_TYPE: NLA_U32, enum cse_event_type
+ *            CSE_EVENT_A_IFINDEX: NLA_U32, the device
+ *            CSE_EVENT_A_VALUE, CSE_EVENT_A_VALUE2: NLA_U32, as in struct
+ *                cse_event
+ *
+ * A notification is sent even when the instance's own EV ring was full.
+ * A listener that does not read fast enough loses notifications as for any
+ * netlink socket (ENOBUFS from recv()).
+ *
+ * Attributes may be added to any message in later minors: parsers must
+ * skip those they do not know.
+ */
+#define CSE_GENL_NAME		"cse"
+#define CSE_GENL_VERSION	1
+#define CSE_GENL_MCGRP_EVENTS	"events"
+
+enum cse_genl_cmd {
+	CSE_CMD_UNSPEC,
+	CSE_CMD_GET_INSTANCE,
+	CSE_CMD_GET_FILTERS,
+	CSE_CMD_GET_STATS,
+	CSE_CMD_INST_NEW,
+	CSE_CMD_INST_DEL,
+	CSE_CMD_INST_ATTACH,
+	CSE_CMD_INST_DETACH,
+	CSE_CMD_FILTER_NEW,
+	CSE_CMD_FILTER_DEL,
+	CSE_CMD_DEV_EVENT,
+	__CSE_CMD_MAX
+};
+
+#define CSE_CMD_MAX (__CSE_CMD_MAX - 1)
+
+/**
+ * enum cse_inst_state - CSE_A_INST_STATE: where an instance is in its life
+ * @CSE_INST_OPEN:       opened, no handshake yet.
+ * @CSE_INST_HANDSHAKEN: the handshake succeeded; not attached.
+ * @CSE_INST_ATTACHED:   attached to a device (CSE_IOC_ATTACH).
+ * @CSE_INST_DETACHED:   its device went away (CSE_EV_UNREGISTER).
+ * @CSE_INST_DEAD:       its own last descriptor was closed; socket files of
+ *                       it still exist, so it is not gone yet.
+ */
+enum cse_inst_state {
+	CSE_INST_OPEN = 1,
+	CSE_INST_HANDSHAKEN = 2,
+	CSE_INST_ATTACHED = 3,
+	CSE_INST_DETACHED = 4,
+	CSE_INST_DEAD = 5,
+};
+
+/* Top-level attributes; the requests take only the first two. */
+enum cse_attr {
+	CSE_A_UNSPEC,
+	CSE_A_INST_ID,
+	CSE_A_INST_PID,
+	CSE_A_INST_COMM,
+	CSE_A_INST_UID,
+	CSE_A_INST_NETNS_INO,
+	CSE_A_INST_NETNS_ID,
+	CSE_A_INST_STATE,
+	CSE_A_INST_MINOR,
+	CSE_A_INST_FEATURES,
+	CSE_A_INST_IFINDEX,
+	CSE_A_INST_IFNAME,
+	CSE_A_INST_RX_ENTRIES,
+	CSE_A_INST_TX_ENTRIES,
+	CSE_A_INST_EV_ENTRIES,
+	CSE_A_INST_FRAME_SIZE,
+	CSE_A_INST_MMAP_SIZE,
+	CSE_A_INST_SOCK_ENTRIES,
+	CSE_A_INST_SOCKS_USED,
+	CSE_A_INST_FILTERS,
+	CSE_A_FILTER,
+	CSE_A_STATS,
+	CSE_A_EVENT,
+	CSE_A_PAD,
+	__CSE_A_MAX
+};
+
+#define CSE_A_MAX (__CSE_A_MAX - 1)
+
+enum cse_filter_attr {
+	CSE_FILTER_A_UNSPEC,
+	CSE_FILTER_A_ID,
+	CSE_FILTER_A_PROTO,
+	CSE_FILTER_A_FLAGS,
+	CSE_FILTER_A_LOCAL_ADDR,
+	CSE_FILTER_A_LOCAL_PORT,
+	CSE_FILTER_A_REMOTE_ADDR,
+	CSE_FILTER_A_REMOTE_PORT,
+	CSE_FILTER_A_ACTIVE,
+	__CSE_FILTER_A_MAX
+};
+
+#define CSE_FILTER_A_MAX (__CSE_FILTER_A_MAX - 1)
+
+enum cse_stats_attr {
+	CSE_STATS_A_UNSPEC,
+	CSE_STATS_A_PAD,
+	CSE_STATS_A_RX_FRAMES,
+	CSE_STATS_A_RX_BYTES,
+	CSE_STATS_A_RX_DROPPED,
+	CSE_STATS_A_TX_FRAMES,
+	CSE_STATS_A_TX_BYTES,
+	CSE_STATS_A_TX_REJECTED,
+	CSE_STATS_A_TX_ERRORS,
+	CSE_STATS_A_EV_EVENTS,
+	CSE_STATS_A_EV_DROPPED,
+	CSE_STATS_A_RING_ERRORS,
+	__CSE_STATS_A_MAX
+};
+
+#define CSE_STATS_A_MAX (__CSE_STATS_A_MAX - 1)
+
+enum cse_event_attr {
+	CSE_EVENT_A_UNSPEC,
+	CSE_EVENT_A_TYPE,
+	CSE_EVENT_A_IFINDEX,
+	CSE_EVENT_A_VALUE,
+	CSE_EVENT_A_VALUE2,
+	__CSE_EVENT_A_MAX
+};
+
+#define CSE_EVENT_A_MAX (__CSE_EVENT_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_CSE_H */
