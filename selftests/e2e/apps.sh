@@ -73,7 +73,7 @@ same() {
 	[ "$(sha256sum <"$1" | cut -d' ' -f1)" = "$SUM" ]
 }
 
-# wait_port NS-PREFIX PORT: until something listens on TCP PORT.
+# wait_tcp CHECK ARGS...: until CHECK (listening, bound_udp) succeeds.
 wait_tcp() {
 	local i
 	for i in $(seq 100); do
@@ -103,6 +103,16 @@ listening() { # [peer] PORT
 	fi
 }
 
+# bound_udp [peer] PORT: a UDP socket is bound there (a receiver is up;
+# sending earlier would earn a port unreachable).
+bound_udp() {
+	if [ "$1" = peer ]; then
+		peer ss -Huln "sport = :$2" | grep -q .
+	else
+		ss -Huln "sport = :$1" | grep -q .
+	fi
+}
+
 case_curl_get() {
 	peer /usr/bin/python3 -m http.server 8080 --bind "$PEER" --directory "$W" \
 		>/dev/null 2>&1 &
@@ -127,8 +137,9 @@ case_wget_get() {
 	return $rc
 }
 
+# The server busy-polls (CSE_BUSY_POLL_US): waits end on the rings.
 case_http_server() {
-	cse "$W/log" timeout $T /usr/bin/python3 -m http.server 8082 \
+	CSE_BUSY_POLL_US=200 cse "$W/log" timeout $T /usr/bin/python3 -m http.server 8082 \
 		--directory "$W" >/dev/null &
 	local srv=$!
 	wait_tcp listening 8082 &&
@@ -140,7 +151,8 @@ case_http_server() {
 	# group of its own, hence pkill rather than the job's group.
 	pkill -INT -f "^/usr/bin/python3 -m http.server 8082"
 	wait $srv 2>/dev/null
-	[ $rc = 0 ] && served "$W/log" tcp
+	[ $rc = 0 ] && served "$W/log" tcp &&
+	grep -q "busy_poll_hits=[1-9].*CSE_BUSY_POLL_US=200" "$W/log"
 }
 
 case_socat_tcp_out() {
@@ -175,12 +187,46 @@ case_nc_tcp_in() {
 	wait $srv && same "$W/got" && served "$W/log" tcp
 }
 
+# netcat over UDP: 20 lines, paced so that the sender's reads (each one a
+# datagram) are small; the receiver listens for a fixed time, since UDP has
+# no end, and must have every byte in order.
+nc_lines() {
+	local i
+	for i in $(seq 20); do
+		echo "netcat datagram $i"
+		sleep 0.05
+	done
+}
+
+case_nc_udp_out() {
+	peer timeout 8 nc -u -l "$PEER" 9010 >"$W/ugot" &
+	local srv=$!
+	wait_tcp bound_udp peer 9010 || return 1
+	nc_lines | cse "$W/log" timeout 20 nc -u -q 1 "$PEER" 9010 || return 1
+	wait $srv
+	seq -f "netcat datagram %g" 20 | cmp -s - "$W/ugot" &&
+	grep -q "counters:.* udp_tx=[1-9]" "$W/log"
+}
+
+case_nc_udp_in() {
+	cse "$W/log" timeout 8 nc -u -l 9011 >"$W/ugot" &
+	local srv=$!
+	wait_tcp bound_udp 9011 || return 1
+	nc_lines | peer timeout 20 nc -u -q 1 "$LOCAL" 9011 || return 1
+	# It never exits by itself (no counters at exit): look at its socket.
+	ls -l /proc/"$(pgrep -xf 'nc -u -l 9011')"/fd 2>/dev/null |
+		grep -q 'cse-socket'
+	local served=$?
+	wait $srv
+	seq -f "netcat datagram %g" 20 | cmp -s - "$W/ugot" && [ $served = 0 ]
+}
+
 # UDP: 64 KiB of numbered lines in 1400-byte datagrams (one frame each);
 # every one must arrive intact. With BIG=8192 they are larger than the MTU.
 case_socat_udp_out() {
 	peer timeout 20 socat -u -T 2 UDP-RECV:9005 CREATE:"$W/ugot" &
 	local srv=$!
-	sleep 0.5
+	wait_tcp bound_udp peer 9005 || return 1
 	cse "$W/log" timeout 20 socat -u -b "${BIG:-1400}" OPEN:"$W/lines" \
 		UDP-SENDTO:"$PEER":9005 &&
 	wait $srv && cmp -s "$W/lines" "$W/ugot" &&
@@ -197,7 +243,7 @@ case_socat_udp_big() {
 	rm -f "$W/ugot"
 	cse "$W/log" timeout 20 socat -u -T 2 UDP-RECV:9007 CREATE:"$W/ugot" &
 	local srv=$!
-	sleep 1
+	wait_tcp bound_udp 9007 || return 1
 	peer timeout 20 socat -u -b 8192 OPEN:"$W/lines" UDP-SENDTO:"$LOCAL":9007 &&
 	wait $srv && cmp -s "$W/lines" "$W/ugot"
 }
@@ -205,7 +251,7 @@ case_socat_udp_big() {
 case_socat_udp_in() {
 	cse "$W/log" timeout 20 socat -u -T 2 UDP-RECV:9006 CREATE:"$W/ugot" &
 	local srv=$!
-	sleep 1
+	wait_tcp bound_udp 9006 || return 1
 	peer timeout 20 socat -u -b "${BIG:-1400}" OPEN:"$W/lines" \
 		UDP-SENDTO:"$LOCAL":9006 &&
 	wait $srv && cmp -s "$W/lines" "$W/ugot" &&
@@ -230,6 +276,49 @@ print(len(urllib.request.urlopen(sys.argv[1]).read()))
 ' "http://$PEER:8083/blob" >"$W/n" &&
 	[ "$(cat "$W/n")" = $((MB << 20)) ] && served "$W/log" tcp
 	local rc=$?
+	kill $srv; wait $srv 2>/dev/null
+	return $rc
+}
+
+# What the stack cannot serve falls back to the kernel cleanly: with one
+# socket slot (CSE_MAX_SOCKETS=1) the second connection, and one with an
+# option the stack lacks (SO_PRIORITY) set before connect(), are kernel
+# sockets; all three downloads are whole. /proc/self/fd tells which is what.
+fallback_prog='
+import os, socket, sys
+peer, size = sys.argv[1], int(sys.argv[2])
+def fetch(prio):
+    s = socket.socket()
+    if prio:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_PRIORITY, 3)
+    s.connect((peer, 8084))
+    kind = os.readlink("/proc/self/fd/%d" % s.fileno()).split(":")[0]
+    s.sendall(b"GET /blob HTTP/1.0\r\n\r\n")
+    got = b""
+    while True:
+        d = s.recv(1 << 16)
+        if not d:
+            break
+        got += d
+    body = got.split(b"\r\n\r\n", 1)[1]
+    return s, "%s %s" % (kind, "whole" if len(body) == size else len(body))
+a, ka = fetch(False)
+b, kb = fetch(False)
+c, kc = fetch(True)
+print(ka, kb, kc, sep="\n")
+'
+
+case_fallback() {
+	peer /usr/bin/python3 -m http.server 8084 --bind "$PEER" --directory "$W" \
+		>/dev/null 2>&1 &
+	local srv=$!
+	wait_tcp listening peer 8084 &&
+	cse "$W/log" env CSE_MAX_SOCKETS=1 timeout $T /usr/bin/python3 -c \
+		"$fallback_prog" "$PEER" $((MB << 20)) >"$W/kinds" &&
+	printf '%s\n' "anon_inode whole" "socket whole" "socket whole" |
+		cmp -s - "$W/kinds" && served "$W/log" tcp
+	local rc=$?
+	[ $rc = 0 ] || sed 's/^/# /' "$W/kinds" >>"$W/log"
 	kill $srv; wait $srv 2>/dev/null
 	return $rc
 }
@@ -279,7 +368,8 @@ seq -f "datagram line %06g" 1 3000 | head -c 65536 >"$W/lines"
 
 for c in ${CSE_E2E_CASES:-curl_get wget_get http_server socat_tcp_out \
 	 socat_tcp_in nc_tcp_out nc_tcp_in socat_udp_out socat_udp_in \
-	 socat_udp_big close_all_fds device_gone}; do
+	 socat_udp_big nc_udp_out nc_udp_in close_all_fds fallback \
+	 device_gone}; do
 	t0=$SECONDS
 	"case_$c"
 	report $? "apps: $c (${MB} MiB TCP or 64 KiB UDP, $((SECONDS - t0)) s)"

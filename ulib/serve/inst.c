@@ -435,6 +435,13 @@ static void cse_inst_report_module(void)
 		     (unsigned long long)ds.ev_events);
 	if (n > 0 && cse_real.write(STDERR_FILENO, line, n) < 0)
 		return;
+	n = snprintf(line, sizeof(line),
+		     "libcse: pid %d library: waits=%llu busy_poll_hits=%llu sleeps=%llu (CSE_BUSY_POLL_US=%u)\n",
+		     getpid(), (unsigned long long)cse_inst.waits,
+		     (unsigned long long)cse_inst.busy_hits,
+		     (unsigned long long)cse_inst.sleeps, cse_inst.busy_poll_us);
+	if (n > 0 && cse_real.write(STDERR_FILENO, line, n) < 0)
+		return;
 }
 
 /*
@@ -550,6 +557,7 @@ int cse_inst_start(char *why, size_t why_len)
 		cse_dev_close(&cse_inst.dev);
 		return err;
 	}
+	cse_inst.busy_poll_us = cse_env_uint("CSE_BUSY_POLL_US", 0);
 	pthread_atfork(cse_atfork_prepare, cse_atfork_parent,
 		       cse_atfork_child);
 	cse_inst.active = true;

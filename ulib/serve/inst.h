@@ -54,7 +54,11 @@ struct cse_inst {
 	pthread_t progress;
 	int nudge_fd;			/* eventfd: recompute your deadline */
 	uint64_t progress_deadline;	/* when it wakes by itself (atomic) */
-	unsigned int busy_poll_us;
+	unsigned int busy_poll_us;	/* CSE_BUSY_POLL_US */
+	/* What blocking calls did (CSE_STATS=1 reports them). Locked. */
+	uint64_t waits;			/* a call had to wait */
+	uint64_t busy_hits;		/* ...and busy polling ended it */
+	uint64_t sleeps;		/* ...or it slept in the kernel */
 };
 
 extern struct cse_inst cse_inst;
