@@ -45,6 +45,7 @@ void cse_stack_config_defaults(struct cse_stack_config *cfg)
 		.tcp_sack = 1,
 		.tcp_syncookies = 1,
 		.tcp_ecn = 2,
+		.tcp_recovery = 1,
 		.tcp_syn_retries = 6,
 		.tcp_synack_retries = 5,
 		.tcp_retries2 = 15,

@@ -54,6 +54,7 @@ struct cse_stack_config {
 	unsigned int tcp_sack;		/* offer RFC 2018 SACK */
 	unsigned int tcp_syncookies;	/* cookies when the SYN queue fills */
 	unsigned int tcp_ecn;		/* Linux's: 1 ask, 2 accept only */
+	unsigned int tcp_recovery;	/* Linux's: 1 RACK-TLP (RFC 8985) */
 	unsigned int tcp_syn_retries;	/* SYN retransmissions */
 	unsigned int tcp_synack_retries;
 	unsigned int tcp_retries2;	/* before an established one fails */

@@ -63,6 +63,10 @@
 	X(tcp_rst_tx)							\
 	X(tcp_retransmits)						\
 	X(tcp_rto)		/* retransmission timeouts on data */	\
+	X(tcp_rack_lost)	/* segments RACK marked lost */		\
+	X(tcp_tlp_probes)	/* tail loss probes sent */		\
+	X(tcp_tlp_recovered)	/* probes that repaired a tail loss */	\
+	X(tcp_dsack_rx)		/* D-SACK blocks received */		\
 	X(tcp_pmtu_shrink)	/* MSS cut by fragmentation needed */	\
 	X(tcp_ecn_ce)		/* data segments that came CE-marked */	\
 	X(tcp_ecn_reduce)	/* windows cut for an ECN-Echo */	\

@@ -102,6 +102,8 @@ void cse_tcp_done(struct cse_tcp_sock *tp, int err)
 	cse_timer_del(&tp->state_timer);
 	cse_timer_del(&tp->keep_timer);
 	cse_timer_del(&tp->delack_timer);
+	cse_timer_del(&tp->reo_timer);
+	cse_timer_del(&tp->tlp_timer);
 	/* An unaccepted child or an orphan has no one left to tell. */
 	if (tp->parent || tp->orphan) {
 		cse_sock_free(&tp->sk);
@@ -606,6 +608,8 @@ static void cse_tcp_release(struct cse_sock *s)
 	cse_timer_del(&tp->state_timer);
 	cse_timer_del(&tp->keep_timer);
 	cse_timer_del(&tp->delack_timer);
+	cse_timer_del(&tp->reo_timer);
+	cse_timer_del(&tp->tlp_timer);
 	cse_ring_free(&s->st->mem, &tp->sndbuf);
 	cse_ring_free(&s->st->mem, &tp->rcvbuf);
 	cse_pbq_purge(&s->st->mem, &tp->ooo);

@@ -12,6 +12,9 @@
  * negotiated in tcp_in.c's handshake paths through tcp_ts.c; SACK blocks
  * are made from the out-of-order queue by tcp_sack.c and kept by the
  * sender in tcp_sb.c's scoreboard; tcp_tune.c grows the receive buffer.
+ * RACK-TLP (RFC 8985): tcp_rack.c marks segments lost by time from a
+ * send map of the flight, tcp_tlp.c sends the tail loss probe; recovery
+ * (tcp_recovery.c) then resends what RACK marked.
  */
 #ifndef CSE_CORE_TCP_H
 #define CSE_CORE_TCP_H
@@ -66,6 +69,35 @@ static inline bool cse_seq_leq(uint32_t a, uint32_t b)
 
 /* Ranges the sender's SACK scoreboard keeps. */
 #define CSE_TCP_SB_MAX		16
+
+/* Segments the RACK send map (tcp_rack.c) follows at most. */
+#define CSE_TCP_RS_MAX		256
+
+#define CSE_TCP_RS_SACKED	0x01	/* the peer holds it */
+#define CSE_TCP_RS_LOST		0x02	/* deemed lost */
+#define CSE_TCP_RS_RTX		0x04	/* a retransmission is in flight */
+#define CSE_TCP_RS_EVER_RTX	0x08	/* retransmitted at least once */
+
+/* One sent segment [seq, end) and when it (last) left. */
+struct cse_tcp_rseg {
+	uint32_t seq, end;
+	uint64_t xmit;
+	uint8_t flags;
+};
+
+/* RACK state (RFC 8985 5.2, 6). */
+struct cse_tcp_rack {
+	uint64_t xmit;			/* RACK.xmit_ts */
+	uint32_t end;			/* RACK.end_seq */
+	uint32_t fack;			/* RACK.fack: highest end delivered */
+	uint64_t rtt;			/* RACK.rtt */
+	uint64_t min_rtt;		/* 0: no sample yet */
+	bool reord;			/* RACK.reord */
+	bool dsack_round_on;
+	uint32_t dsack_round;		/* RACK.dsack_round */
+	uint8_t reo_mult;		/* RACK.reo_wnd_mult */
+	uint8_t reo_persist;		/* RACK.reo_wnd_persist */
+};
 
 /* Options of a segment; what is absent stays zero. */
 struct cse_tcp_opts {
@@ -151,6 +183,17 @@ struct cse_tcp_sock {
 	uint32_t sb[CSE_TCP_SB_MAX][2];	/* SACKed [start, end), sorted */
 	unsigned int sb_n;
 	uint32_t high_rxt;		/* HighRxt: end of the last resend */
+	/* RFC 8985 RACK-TLP (tcp_rack.c, tcp_tlp.c). */
+	struct cse_tcp_rseg rs[CSE_TCP_RS_MAX];	/* ring, by sequence */
+	unsigned int rs_head, rs_n;
+	bool rs_broken;			/* a send the map could not follow */
+	struct cse_tcp_rack rack;
+	bool rto_recovery;		/* recovery after a timeout */
+	struct cse_timer reo_timer;	/* RACK reordering window */
+	struct cse_timer tlp_timer;	/* probe timeout (PTO) */
+	bool tlp_out;			/* a probe episode is open */
+	bool tlp_rtx;			/* its probe was a retransmission */
+	uint32_t tlp_seq, tlp_high;	/* the probe; snd_max after it */
 
 	/* Receive buffer autotuning (tcp_tune.c). */
 	uint64_t rcv_rtt;		/* the receiver's RTT estimate, ns */
@@ -337,6 +380,39 @@ bool cse_tcp_sb_lost(const struct cse_tcp_sock *tp, uint32_t seq);
 uint32_t cse_tcp_sb_pipe(const struct cse_tcp_sock *tp);
 bool cse_tcp_sb_next_lost(const struct cse_tcp_sock *tp, uint32_t *seq,
 			  uint32_t *len);
+
+/* tcp_rack.c: RACK (RFC 8985 6), on the send map. */
+/* Is RACK-TLP in use: tcp_recovery, SACK, and the map covers the flight? */
+bool cse_tcp_rack_active(const struct cse_tcp_sock *tp);
+void cse_tcp_rack_init(struct cse_tcp_sock *tp);
+void cse_tcp_rack_timers_init(struct cse_tcp_sock *tp);
+void cse_tcp_tlp_timers_init(struct cse_tcp_sock *tp);
+/* [@seq, @end) left now: new (appended) or a retransmission. */
+void cse_tcp_rack_sent(struct cse_tcp_sock *tp, uint32_t seq, uint32_t end);
+/* An ACK arrived (before snd_una moves): deliver, D-SACK, detect loss. */
+void cse_tcp_rack_ack(struct cse_tcp_sock *tp, const struct cse_tcp_seg *seg);
+/* Forget what snd_una passed. */
+void cse_tcp_rack_prune(struct cse_tcp_sock *tp);
+/* RFC 8985 6.2 step 4: the reordering window now, ns. */
+uint64_t cse_tcp_rack_reo_wnd(const struct cse_tcp_sock *tp);
+/* Is any segment marked lost and not yet resent? */
+bool cse_tcp_rack_has_lost(const struct cse_tcp_sock *tp);
+/* A timeout: everything not SACKed is lost (RFC 8985 6.3). */
+void cse_tcp_rack_timeout(struct cse_tcp_sock *tp);
+/* Recovery ended: the reordering window's persistence (6.2 step 4). */
+void cse_tcp_rack_recovery_done(struct cse_tcp_sock *tp);
+/* SetPipe() and NextSeg() rule 1 from the map. */
+uint32_t cse_tcp_rack_pipe(const struct cse_tcp_sock *tp);
+bool cse_tcp_rack_next_lost(const struct cse_tcp_sock *tp, uint32_t *seq,
+			    uint32_t *len);
+/* tcp_recovery.c: RACK marked a loss; enter recovery if not in it. */
+void cse_tcp_rack_recover(struct cse_tcp_sock *tp);
+
+/* tcp_tlp.c: the tail loss probe (RFC 8985 7). */
+void cse_tcp_tlp_arm(struct cse_tcp_sock *tp);
+/* An ACK: end a probe episode it answers (7.4). */
+void cse_tcp_tlp_ack(struct cse_tcp_sock *tp, const struct cse_tcp_seg *seg,
+		     bool dsack);
 
 /* tcp_tune.c */
 /* The application read @n bytes: grow the receive buffer if it limits. */

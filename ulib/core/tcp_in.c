@@ -281,6 +281,7 @@ static void cse_tcp_new_ack(struct cse_tcp_sock *tp,
 	if (cse_seq_lt(tp->snd_nxt, ack))
 		tp->snd_nxt = ack;
 	cse_tcp_sb_prune(tp);
+	cse_tcp_rack_prune(tp);
 	if (tp->rtt_pending && cse_seq_lt(tp->rtt_seq, ack)) {
 		tp->rtt_pending = false;
 		cse_tcp_rtt_sample(tp, cse_now(st) - tp->rtt_start);
@@ -298,6 +299,7 @@ static void cse_tcp_new_ack(struct cse_tcp_sock *tp,
 		cse_timer_del(&tp->rtx_timer);
 	else
 		cse_tcp_rearm_rtx(tp);
+	cse_tcp_tlp_arm(tp);
 	cse_sock_changed(&tp->sk);
 }
 
@@ -331,8 +333,10 @@ static bool cse_tcp_ack_input(struct cse_tcp_sock *tp,
 	 */
 	if (!seg->wnd && ack == tp->snd_una)
 		tp->retries = 0;
-	if (tp->sack_ok)
+	if (tp->sack_ok) {
 		cse_tcp_sb_update(tp, seg);
+		cse_tcp_rack_ack(tp, seg);
+	}
 	if (cse_seq_lt(tp->snd_una, ack)) {
 		cse_tcp_new_ack(tp, seg);
 	} else if (ack == tp->snd_una && !seg->len &&
@@ -340,6 +344,8 @@ static bool cse_tcp_ack_input(struct cse_tcp_sock *tp,
 		   seg->wnd == tp->snd_wnd) {
 		cse_tcp_dupack(tp, ack);	/* RFC 5681's definition */
 	}
+	if (cse_tcp_rack_active(tp) && cse_tcp_rack_has_lost(tp))
+		cse_tcp_rack_recover(tp);
 	cse_tcp_ecn_ack(tp, seg);
 	if (cse_seq_lt(tp->snd_wl1, seg->seq) ||
 	    (tp->snd_wl1 == seg->seq && cse_seq_leq(tp->snd_wl2, ack))) {

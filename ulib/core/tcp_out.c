@@ -133,6 +133,9 @@ static int cse_tcp_xmit(struct cse_tcp_sock *tp, uint32_t seq, uint32_t len,
 		.len = len, .ttl = cse_sock_ttl(s), .owner = s,
 	};
 
+	if (!(flags & (CSE_TCP_SYN | CSE_TCP_RST)) &&
+	    (len || (flags & CSE_TCP_FIN)))
+		cse_tcp_rack_sent(tp, seq, seq + len + !!(flags & CSE_TCP_FIN));
 	cse_tcp_conn_opts(tp, flags, len, &o.opt);
 	o.flags |= cse_tcp_ecn_flags(tp, flags, seq, len, &o.tos);
 	if (!(flags & CSE_TCP_RST))
@@ -296,6 +299,8 @@ static void cse_tcp_send_window(struct cse_tcp_sock *tp)
 
 void cse_tcp_output(struct cse_tcp_sock *tp)
 {
+	uint32_t max = tp->snd_max;
+
 	if (!cse_tcp_can_send(tp))
 		return;
 	/* In SACK recovery pipe, not the flight, says what may go. */
@@ -311,11 +316,24 @@ void cse_tcp_output(struct cse_tcp_sock *tp)
 	    (tp->snd_una != tp->snd_max ||
 	     cse_seq_lt(tp->snd_nxt, cse_tcp_data_end(tp))))
 		cse_tcp_rearm_rtx(tp);
+	/* RFC 8985 7.2: the PTO restarts when new data goes. */
+	if (tp->snd_max != max || !cse_timer_pending(&tp->tlp_timer))
+		cse_tcp_tlp_arm(tp);
 }
 
 /* The retransmission timer fired: go back to snd_una (RFC 9293 3.8.1). */
 void cse_tcp_retransmit(struct cse_tcp_sock *tp)
 {
+	if (tp->rto_recovery && cse_tcp_rack_active(tp)) {
+		/* RFC 8985 6.3: resend what is lost, from the send map. */
+		uint64_t n = tp->sk.st->stats.tcp_retransmits;
+
+		tp->rtt_pending = false;
+		cse_tcp_sack_send(tp);
+		if (n == tp->sk.st->stats.tcp_retransmits)
+			cse_tcp_fast_retransmit(tp);
+		return;
+	}
 	tp->sk.st->stats.tcp_retransmits++;
 	tp->rtt_pending = false;		/* Karn's rule */
 	if (tp->state == CSE_TCP_SYN_SENT ||

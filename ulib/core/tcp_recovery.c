@@ -33,15 +33,42 @@ static void cse_tcp_enter_recovery(struct cse_tcp_sock *tp)
 	cse_tcp_fast_retransmit(tp);
 }
 
+/* RFC 8985: RACK marked a loss; recovery resends what it marked. */
+void cse_tcp_rack_recover(struct cse_tcp_sock *tp)
+{
+	uint32_t seq, len;
+
+	if (tp->in_recovery)
+		return;
+	tp->cc->on_dupacks(tp);
+	tp->recover = tp->snd_max;
+	tp->in_recovery = true;
+	tp->high_rxt = tp->snd_una;
+	/* As RFC 6675 step (4.2): the first loss goes whatever pipe says. */
+	if (cse_tcp_rack_next_lost(tp, &seq, &len)) {
+		len = cse_tcp_retransmit_range(tp, seq, len);
+		if (len)
+			tp->high_rxt = seq + len;
+	}
+	cse_tcp_sack_send(tp);
+}
+
+/*
+ * RFC 6675 5 step (C), with pipe and the lost segments from RACK's send
+ * map when it follows the flight, else from the scoreboard.
+ */
 void cse_tcp_sack_send(struct cse_tcp_sock *tp)
 {
-	uint32_t pipe = cse_tcp_sb_pipe(tp), seq, len;
+	bool rack = cse_tcp_rack_active(tp);
+	uint32_t pipe = rack ? cse_tcp_rack_pipe(tp) : cse_tcp_sb_pipe(tp);
+	uint32_t seq, len;
 
 	while (pipe + tp->mss <= tp->cwnd) {
 		uint32_t room = tp->snd_una + tp->snd_wnd - tp->snd_nxt;
 		uint32_t nxt = tp->snd_nxt;
 
-		if (cse_tcp_sb_next_lost(tp, &seq, &len)) {
+		if (rack ? cse_tcp_rack_next_lost(tp, &seq, &len) :
+		    cse_tcp_sb_next_lost(tp, &seq, &len)) {
 			len = cse_tcp_retransmit_range(tp, seq, len);
 			if (!len)
 				break;
@@ -66,6 +93,9 @@ void cse_tcp_dupack(struct cse_tcp_sock *tp, uint32_t ack)
 			tp->cwnd += tp->mss;
 		return;
 	}
+	/* RFC 8985: RACK, not the count of duplicates, finds losses. */
+	if (cse_tcp_rack_active(tp))
+		return;
 	/*
 	 * Step 1: not again for losses of a window already repaired. With
 	 * SACK, RFC 6675 5: also as soon as the board shows snd_una lost.
@@ -80,11 +110,16 @@ void cse_tcp_recovery_ack(struct cse_tcp_sock *tp, uint32_t acked)
 {
 	uint32_t flight = cse_tcp_flight(tp);
 
+	if (tp->rto_recovery)		/* slow start after a timeout */
+		tp->cc->on_ack(tp, acked);
 	if (!cse_seq_lt(tp->snd_una, tp->recover)) {
 		/* Step 5, full ACK: back to the halved window. */
-		tp->cwnd = tp->ssthresh < flight + tp->mss ? tp->ssthresh :
-			   flight + tp->mss;
+		if (!tp->rto_recovery)
+			tp->cwnd = tp->ssthresh < flight + tp->mss ?
+				   tp->ssthresh : flight + tp->mss;
 		tp->in_recovery = false;
+		tp->rto_recovery = false;
+		cse_tcp_rack_recovery_done(tp);
 		return;
 	}
 	if (tp->sack_ok)	/* RFC 6675: pipe will say what to send */
@@ -106,8 +141,20 @@ void cse_tcp_recovery_timeout(struct cse_tcp_sock *tp)
 	 * start another fast retransmit.
 	 */
 	tp->in_recovery = false;
+	tp->rto_recovery = false;
 	tp->recover = tp->snd_max;
 	tp->dupacks = 0;
+	tp->tlp_out = false;
 	/* RFC 2018 8: the peer may have dropped what it SACKed. */
 	cse_tcp_sb_clear(tp);
+	if (cse_tcp_rack_active(tp)) {
+		/*
+		 * RFC 8985 6.3, as Linux's loss state: all not SACKed is
+		 * lost and is resent from the map as the window opens;
+		 * RACK keeps finding losses among those resends.
+		 */
+		cse_tcp_rack_timeout(tp);
+		tp->in_recovery = true;
+		tp->rto_recovery = true;
+	}
 }

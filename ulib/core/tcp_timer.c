@@ -21,6 +21,9 @@ void cse_tcp_timers_init(struct cse_tcp_sock *tp)
 	cse_timer_init(&tp->state_timer, cse_tcp_state_fire);
 	cse_timer_init(&tp->keep_timer, cse_tcp_keep_fire);
 	cse_timer_init(&tp->delack_timer, cse_tcp_delack_fire);
+	cse_tcp_rack_timers_init(tp);
+	cse_tcp_tlp_timers_init(tp);
+	cse_tcp_rack_init(tp);
 }
 
 /*
@@ -115,6 +118,7 @@ static void cse_tcp_rtx_fire(struct cse_timer *t, uint64_t now)
 		return;
 	}
 	tp->retries++;
+	cse_timer_del(&tp->tlp_timer);
 	/* RFC 6298 5.5: back off, up to the maximum. */
 	tp->rto = cse_tcp_clamp_rto(tp, tp->rto * 2);
 	if (tp->snd_una == tp->snd_max && tp->state >= CSE_TCP_ESTABLISHED) {
@@ -153,6 +157,8 @@ void cse_tcp_enter_time_wait(struct cse_tcp_sock *tp)
 		cse_pbq_purge(&st->mem, &tp->ooo);
 	}
 	cse_timer_del(&tp->rtx_timer);
+	cse_timer_del(&tp->reo_timer);
+	cse_timer_del(&tp->tlp_timer);
 	cse_tcp_set_state(tp, CSE_TCP_TIME_WAIT);
 	cse_timer_mod(&st->timers, &tp->state_timer,
 		      cse_now(st) + st->cfg.tcp_time_wait_ns);

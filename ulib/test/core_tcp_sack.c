@@ -18,6 +18,8 @@ FIXTURE(sack) {
 FIXTURE_SETUP(sack)
 {
 	t_env_config(&self->e);
+	/* RFC 6675's own rules; core_tcp_rack.c tests RACK-TLP. */
+	self->e.cfg.tcp_recovery = 0;
 	ASSERT_EQ(0, t_tcp_env_start(&self->e));
 	self->l = t_tcp_listener(&self->e, 80);
 	ASSERT_NE(NULL, self->l);
