@@ -294,14 +294,16 @@ def fetch(prio):
     s.connect((peer, 8084))
     kind = os.readlink("/proc/self/fd/%d" % s.fileno()).split(":")[0]
     s.sendall(b"GET /blob HTTP/1.0\r\n\r\n")
-    got = b""
+    f = s.makefile("rb")
+    while f.readline() not in (b"\r\n", b""):
+        pass
+    n = 0
     while True:
-        d = s.recv(1 << 16)
+        d = f.read(1 << 16)
         if not d:
             break
-        got += d
-    body = got.split(b"\r\n\r\n", 1)[1]
-    return s, "%s %s" % (kind, "whole" if len(body) == size else len(body))
+        n += len(d)
+    return s, "%s %s" % (kind, "whole" if n == size else n)
 a, ka = fetch(False)
 b, kb = fetch(False)
 c, kc = fetch(True)
