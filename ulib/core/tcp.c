@@ -96,7 +96,8 @@ static void cse_tcp_unlink_child(struct cse_tcp_sock *tp)
 	cse_sock_changed(&lp->sk);
 }
 
-void cse_tcp_done(struct cse_tcp_sock *tp, int err)
+/* Every timer of a connection: a new one is added here, once. */
+static void cse_tcp_stop_timers(struct cse_tcp_sock *tp)
 {
 	cse_timer_del(&tp->rtx_timer);
 	cse_timer_del(&tp->state_timer);
@@ -104,6 +105,11 @@ void cse_tcp_done(struct cse_tcp_sock *tp, int err)
 	cse_timer_del(&tp->delack_timer);
 	cse_timer_del(&tp->reo_timer);
 	cse_timer_del(&tp->tlp_timer);
+}
+
+void cse_tcp_done(struct cse_tcp_sock *tp, int err)
+{
+	cse_tcp_stop_timers(tp);
 	/* An unaccepted child or an orphan has no one left to tell. */
 	if (tp->parent || tp->orphan) {
 		cse_sock_free(&tp->sk);
@@ -604,12 +610,7 @@ static void cse_tcp_release(struct cse_sock *s)
 
 	cse_tcp_close_children(tp);
 	cse_tcp_unlink_child(tp);
-	cse_timer_del(&tp->rtx_timer);
-	cse_timer_del(&tp->state_timer);
-	cse_timer_del(&tp->keep_timer);
-	cse_timer_del(&tp->delack_timer);
-	cse_timer_del(&tp->reo_timer);
-	cse_timer_del(&tp->tlp_timer);
+	cse_tcp_stop_timers(tp);
 	cse_ring_free(&s->st->mem, &tp->sndbuf);
 	cse_ring_free(&s->st->mem, &tp->rcvbuf);
 	cse_pbq_purge(&s->st->mem, &tp->ooo);

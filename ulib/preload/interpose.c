@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
@@ -216,30 +217,33 @@ CSE_EXPORT ssize_t write(int fd, const void *buf, size_t len)
 	return cse_srv_sendmsg(fd, &m, 0);
 }
 
+/* readv()/writev() as a message; false (EINVAL, as Linux) for a bad count. */
+static bool cse_iov_msg(const struct iovec *iov, int n, struct msghdr *m)
+{
+	if (n < 0 || n > IOV_MAX) {
+		errno = EINVAL;
+		return false;
+	}
+	*m = (struct msghdr){ .msg_iov = (struct iovec *)iov, .msg_iovlen = n };
+	return true;
+}
+
 CSE_EXPORT ssize_t readv(int fd, const struct iovec *iov, int n)
 {
-	struct msghdr m = { .msg_iov = (struct iovec *)iov, .msg_iovlen = n };
+	struct msghdr m;
 
 	if (!cse_ours(fd))
 		return cse_real.readv(fd, iov, n);
-	if (n < 0 || n > IOV_MAX) {
-		errno = EINVAL;
-		return -1;
-	}
-	return cse_srv_recvmsg(fd, &m, 0);
+	return cse_iov_msg(iov, n, &m) ? cse_srv_recvmsg(fd, &m, 0) : -1;
 }
 
 CSE_EXPORT ssize_t writev(int fd, const struct iovec *iov, int n)
 {
-	struct msghdr m = { .msg_iov = (struct iovec *)iov, .msg_iovlen = n };
+	struct msghdr m;
 
 	if (!cse_ours(fd))
 		return cse_real.writev(fd, iov, n);
-	if (n < 0 || n > IOV_MAX) {
-		errno = EINVAL;
-		return -1;
-	}
-	return cse_srv_sendmsg(fd, &m, 0);
+	return cse_iov_msg(iov, n, &m) ? cse_srv_sendmsg(fd, &m, 0) : -1;
 }
 
 CSE_EXPORT ssize_t sendfile(int out, int in, off_t *off, size_t count)

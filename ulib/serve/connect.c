@@ -218,11 +218,7 @@ int cse_srv_connect(int fd, const struct sockaddr *addr, socklen_t len)
 		r = cse_connect_dgram(u, addr, len);
 	cse_usock_put(u);
 	cse_inst_unlock();
-	if (r < 0) {
-		errno = -r;
-		return -1;
-	}
-	return r;
+	return cse_sys_ret(r);
 }
 
 /* inet_shutdown(): what it does to the connect() state. */
@@ -259,9 +255,5 @@ int cse_srv_shutdown(int fd, int how)
 	if (!r && u->type == SOCK_STREAM)
 		cse_shutdown_conn(u, stage, how);
 	cse_inst_unlock();
-	if (r < 0) {
-		errno = -r;
-		return -1;
-	}
-	return r;
+	return cse_sys_ret(r);
 }

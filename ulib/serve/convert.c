@@ -17,8 +17,6 @@
 #include "real.h"
 #include "serve.h"
 
-#define CSE_FD_FLOOR	900
-
 /* Options the kernel socket keeps for us instead of the stack. */
 static bool cse_opt_kernel_only(int level, int name)
 {

@@ -25,15 +25,6 @@ int cse_serving(void)
 	return cse_inst.active;
 }
 
-/* -errno to the system call convention. */
-static int cse_ret(int r)
-{
-	if (r < 0) {
-		errno = -r;
-		return -1;
-	}
-	return r;
-}
 
 /* Look @fd up; NULL (and the lock released) when the kernel's. */
 static struct cse_usock *cse_get_served(int fd)
@@ -87,7 +78,7 @@ int cse_srv_bind(int fd, const struct sockaddr *addr, socklen_t len)
 	u = cse_fd_get(fd);
 	if (u && u->state == CSE_US_USER) {
 		cse_inst_unlock();
-		return cse_ret(-EINVAL);	/* already bound, as Linux */
+		return cse_sys_ret(-EINVAL);	/* already bound, as Linux */
 	}
 	/* The kernel's bind: its rules, its errno, and it holds the port. */
 	r = cse_real.bind(fd, addr, len);
@@ -139,7 +130,7 @@ int cse_srv_listen(int fd, int backlog)
 	if (u->state == CSE_US_USER) {
 		r = cse_listen_served(u, backlog);
 		cse_inst_unlock();
-		return cse_ret(r);
+		return cse_sys_ret(r);
 	}
 	/* The kernel listens for loopback; the stack for the device. */
 	r = cse_real.listen(fd, backlog);
@@ -229,7 +220,7 @@ int cse_srv_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 	r = cse_accept_served(fd, u, addr, len, flags);
 	cse_usock_put(u);
 	cse_inst_unlock();
-	return cse_ret(r);
+	return cse_sys_ret(r);
 }
 
 int cse_srv_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
@@ -246,7 +237,7 @@ int cse_srv_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 	if (!r && u->hide_port && addr && cap > 2)
 		memset((char *)addr + 2, 0, cap > 3 ? 2 : 1);
 	cse_inst_unlock();
-	return cse_ret(r);
+	return cse_sys_ret(r);
 }
 
 int cse_srv_getpeername(int fd, struct sockaddr *addr, socklen_t *len)
@@ -258,7 +249,7 @@ int cse_srv_getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 		return cse_real.getpeername(fd, addr, len);
 	r = cse_getpeername(u->sk, addr, len);
 	cse_inst_unlock();
-	return cse_ret(r);
+	return cse_sys_ret(r);
 }
 
 int cse_srv_close(int fd)
@@ -369,5 +360,5 @@ int cse_srv_ioctl(int fd, unsigned long req, void *arg)
 		break;
 	}
 	cse_inst_unlock();
-	return cse_ret(r);
+	return cse_sys_ret(r);
 }

@@ -3,7 +3,6 @@
  * Bringing the instance up, the lock discipline around stack calls, and
  * the progress thread that runs the stack while the application does not.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -24,7 +23,6 @@
 #include "real.h"
 #include "usock.h"
 
-#define CSE_FD_FLOOR		900	/* the library's descriptors */
 #define CSE_RX_BUDGET		64	/* frames per ring pass */
 #define CSE_RX_PASSES		8	/* passes before timers get a turn */
 #define CSE_WAKE_BATCH		128	/* slots per CSE_IOC_SOCK_WAKE */
@@ -177,14 +175,11 @@ static void cse_inst_scan_released(void)
  */
 static void cse_inst_device_gone(void)
 {
-	struct in_addr net = { .s_addr = cse_inst.net.addr.s_addr &
-		(cse_inst.net.prefix_len ?
-		 htonl(~0U << (32 - cse_inst.net.prefix_len)) : 0) };
-
 	cse_inst.active = false;
 	if (cse_inst.net.gateway.s_addr)
 		cse_route_del(cse_inst.st, (struct in_addr){ 0 }, 0);
-	cse_route_del(cse_inst.st, net, cse_inst.net.prefix_len);
+	cse_route_del(cse_inst.st, cse_netcfg_subnet(&cse_inst.net),
+		      cse_inst.net.prefix_len);
 }
 
 static void cse_inst_event(const struct cse_event *ev, void *arg)

@@ -27,6 +27,9 @@
 
 struct cse_usock;
 
+/* The library's own descriptors sit at or above this, out of the way. */
+#define CSE_FD_FLOOR	900
+
 struct cse_inst {
 	pthread_mutex_t lock;
 	bool active;			/* sockets may be served */

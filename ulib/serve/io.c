@@ -189,11 +189,7 @@ ssize_t cse_srv_sendmsg(int fd, const struct msghdr *m, int flags)
 	 */
 	if (r == -EPIPE && stream && !(flags & MSG_NOSIGNAL))
 		pthread_kill(pthread_self(), SIGPIPE);
-	if (r < 0) {
-		errno = -r;
-		return -1;
-	}
-	return r;
+	return cse_sys_ret(r);
 }
 
 /* May a datagram from @from be read: from the peer, or unconnected? */
@@ -365,11 +361,7 @@ ssize_t cse_srv_recvmsg(int fd, struct msghdr *m, int flags)
 	r = cse_recv_served(fd, u, m, flags);
 	cse_usock_put(u);
 	cse_inst_unlock();
-	if (r < 0) {
-		errno = -r;
-		return -1;
-	}
-	return r;
+	return cse_sys_ret(r);
 }
 
 int cse_srv_sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags)

@@ -103,6 +103,12 @@ int cse_netcfg_load(struct cse_netcfg *cfg, const char *ifname, char *why,
 	return 0;
 }
 
+struct in_addr cse_netcfg_subnet(const struct cse_netcfg *cfg)
+{
+	return (struct in_addr){ .s_addr = cfg->addr.s_addr &
+					   cse_mask(cfg->prefix_len) };
+}
+
 bool cse_netcfg_is_local(const struct cse_netcfg *cfg, struct in_addr a)
 {
 	unsigned int i;

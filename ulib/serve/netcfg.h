@@ -35,6 +35,9 @@ struct cse_netcfg {
 int cse_netcfg_load(struct cse_netcfg *cfg, const char *ifname, char *why,
 		    size_t why_len);
 
+/* The served subnet's network address (@addr with the host bits clear). */
+struct in_addr cse_netcfg_subnet(const struct cse_netcfg *cfg);
+
 /* Is @a (network byte order) one of this host's addresses or loopback? */
 bool cse_netcfg_is_local(const struct cse_netcfg *cfg, struct in_addr a);
 

@@ -8,11 +8,22 @@
 #ifndef CSE_SERVE_SERVE_H
 #define CSE_SERVE_SERVE_H
 
+#include <errno.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 
 #include "usock.h"
+
+/* A -errno result in the system call convention: -1 with errno set. */
+static inline ssize_t cse_sys_ret(ssize_t r)
+{
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
 
 /* Is the library serving sockets in this process at all? */
 int cse_serving(void);

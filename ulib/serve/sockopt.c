@@ -16,15 +16,6 @@
 #include "real.h"
 #include "serve.h"
 
-static int cse_ret(int r)
-{
-	if (r < 0) {
-		errno = -r;
-		return -1;
-	}
-	return r;
-}
-
 static bool cse_is_timeo(int level, int name)
 {
 	return level == SOL_SOCKET &&
@@ -158,7 +149,7 @@ int cse_srv_setsockopt(int fd, int level, int name, const void *val,
 	else
 		r = cse_setsockopt(u->sk, level, name, val, len);
 	cse_inst_unlock();
-	return cse_ret(r);
+	return cse_sys_ret(r);
 }
 
 static int cse_getsockopt_served(struct cse_usock *u, int level, int name,
@@ -199,5 +190,5 @@ int cse_srv_getsockopt(int fd, int level, int name, void *val,
 	r = cse_getsockopt_served(u, level, name, val, len);
 	cse_usock_put(u);
 	cse_inst_unlock();
-	return cse_ret(r);
+	return cse_sys_ret(r);
 }
