@@ -147,6 +147,10 @@ struct cse_counters {
  * @lport:  local port.
  * @rport:  remote port of a connected filter, else 0.
  * @proto:  IPPROTO_TCP or IPPROTO_UDP.
+ * @accepting: CSE_PORT_ACCEPTING: takes new connections of a shared port
+ *          (written under inst->lock, read by RX without it).
+ * @age:    creation order among all filters: the oldest of a shared port
+ *          gets what is not a new connection (steer.c).
  */
 struct cse_filter {
 	struct list_head node;
@@ -162,6 +166,8 @@ struct cse_filter {
 	__be16 lport;
 	__be16 rport;
 	u8 proto;
+	bool accepting;
+	u64 age;
 };
 
 /**
@@ -305,6 +311,7 @@ bool cse_steer_owns(const struct cse_inst *inst, u8 proto, __be32 saddr,
 		    __be16 sport, __be32 daddr, __be16 dport);
 bool cse_icmp_is_error(u8 type);
 bool cse_filter_held(const struct cse_filter *f);
+bool cse_steer_shared(const struct cse_filter *f);
 
 /* rx.c */
 int cse_rx_start(struct cse_inst *inst, struct net_device *dev);
@@ -316,6 +323,7 @@ long cse_ioctl_tx_kick(struct cse_inst *inst, void __user *uarg);
 /* port.c */
 long cse_ioctl_port_reserve(struct cse_inst *inst, void __user *uarg);
 long cse_ioctl_port_release(struct cse_inst *inst, void __user *uarg);
+long cse_ioctl_port_accept(struct cse_inst *inst, void __user *uarg);
 void cse_port_release_all(struct cse_inst *inst);
 
 /* sockfile.c */

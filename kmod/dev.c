@@ -74,6 +74,8 @@ static const struct cse_ioctl_desc cse_ioctls[] = {
 	[_IOC_NR(CSE_IOC_SOCKET)] = { CSE_IOC_SOCKET, true, cse_ioctl_socket },
 	[_IOC_NR(CSE_IOC_SOCK_WAKE)] = { CSE_IOC_SOCK_WAKE, true,
 					 cse_ioctl_sock_wake },
+	[_IOC_NR(CSE_IOC_PORT_ACCEPT)] = { CSE_IOC_PORT_ACCEPT, true,
+					   cse_ioctl_port_accept },
 };
 
 static int cse_dev_open(struct inode *inode, struct file *file)

@@ -27,6 +27,19 @@
 #include "cse.h"
 #include "../uapi/linux/cse.h"
 
+/* CSE_PORT_ACCEPTING: for TCP listening filters, once negotiated. */
+static int cse_port_accepting_check(const struct cse_inst *inst, u32 flags,
+				    u8 proto)
+{
+	if (!(flags & CSE_PORT_ACCEPTING))
+		return 0;
+	if (!(inst->features & CSE_FEAT_SHARED_PORTS))
+		return -EINVAL;
+	if (proto != IPPROTO_TCP || (flags & CSE_PORT_CONNECTED))
+		return -EINVAL;
+	return 0;
+}
+
 static int cse_port_check(const struct cse_inst *inst,
 			  const struct cse_port *p)
 {
@@ -50,7 +63,7 @@ static int cse_port_check(const struct cse_inst *inst,
 	} else if (p->remote_addr || p->remote_port) {
 		return -EINVAL;
 	}
-	return 0;
+	return cse_port_accepting_check(inst, p->flags, p->proto);
 }
 
 /* socket() and bind() as the opener; fills in the port actually bound. */
@@ -170,7 +183,10 @@ static struct cse_filter *cse_filter_create(struct cse_inst *inst,
 	f->lport = p->local_port;
 	f->rport = p->remote_port;
 	f->proto = p->proto;
+	f->accepting = p->flags & CSE_PORT_ACCEPTING;
 	p->id = f->id;
+	if (cse_steer_shared(f))
+		p->flags |= CSE_PORT_SHARED;
 	return f;
 }
 
@@ -266,6 +282,37 @@ long cse_ioctl_port_release(struct cse_inst *inst, void __user *uarg)
 			ret = 0;
 			break;
 		}
+	}
+	mutex_unlock(&inst->lock);
+	return ret;
+}
+
+long cse_ioctl_port_accept(struct cse_inst *inst, void __user *uarg)
+{
+	size_t off = offsetof(struct cse_port, local_addr);
+	struct cse_filter *f;
+	struct cse_port p;
+	long ret = -ENOENT;
+
+	if (copy_from_user(&p, uarg, sizeof(p)))
+		return -EFAULT;
+	if (!(inst->features & CSE_FEAT_SHARED_PORTS))
+		return -EBADFD;
+	if ((p.flags & ~CSE_PORT_ACCEPTING) ||
+	    memchr_inv((u8 *)&p + off, 0, sizeof(p) - off))
+		return -EINVAL;
+
+	mutex_lock(&inst->lock);
+	list_for_each_entry(f, &inst->filters, node) {
+		if (f->id != p.id)
+			continue;
+		ret = cse_port_accepting_check(inst, p.flags | CSE_PORT_ACCEPTING,
+					       f->proto);
+		if (!ret && f->raddr)
+			ret = -EINVAL;
+		if (!ret)
+			WRITE_ONCE(f->accepting, p.flags & CSE_PORT_ACCEPTING);
+		break;
 	}
 	mutex_unlock(&inst->lock);
 	return ret;

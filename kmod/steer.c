@@ -9,13 +9,25 @@
  * for a connected filter, from its remote), or an ICMP error about such a
  * flow. ARP frames are copied to every instance of the device and still go
  * to the kernel. Everything else is not ours and goes on untouched.
+ *
+ * A port may be held by filters of several instances at once: a forked
+ * child's instance adopts the listening socket it inherited (CSE_PORT_SOCKET)
+ * as each process of a prefork server accepts on one socket. Every segment
+ * must still reach exactly one instance, the one that has the connection,
+ * so the filters of a port are weighed together (cse_steer_pick(), the
+ * rules are "Shared ports" in the uapi header): a connected filter wins;
+ * a new connection goes to an accepting filter by a hash of its 4-tuple;
+ * the rest go to the oldest filter.
  */
 #include <linux/hashtable.h>
 #include <linux/icmp.h>
 #include <linux/if_ether.h>
 #include <linux/if_vlan.h>
 #include <linux/ip.h>
+#include <linux/jhash.h>
+#include <linux/net.h>
 #include <linux/skbuff.h>
+#include <linux/tcp.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
 #include <net/route.h>
@@ -26,6 +38,8 @@
 
 static DEFINE_HASHTABLE(cse_steer_table, CSE_STEER_BITS);
 static DEFINE_SPINLOCK(cse_steer_lock);
+static atomic64_t cse_filter_age = ATOMIC64_INIT(0);
+static u32 cse_steer_seed __read_mostly;
 
 static u32 cse_steer_key(u8 proto, __be16 lport)
 {
@@ -34,6 +48,9 @@ static u32 cse_steer_key(u8 proto, __be16 lport)
 
 void cse_steer_add(struct cse_filter *f)
 {
+	/* Unguessable, so no peer can aim all its SYNs at one instance. */
+	net_get_random_once(&cse_steer_seed, sizeof(cse_steer_seed));
+	f->age = atomic64_inc_return(&cse_filter_age);
 	spin_lock_bh(&cse_steer_lock);
 	hash_add_rcu(cse_steer_table, &f->hnode,
 		     cse_steer_key(f->proto, f->lport));
@@ -84,8 +101,9 @@ static bool cse_filter_match(const struct cse_filter *f,
 	return cse_filter_held(f);
 }
 
-static bool cse_steer_lookup(const struct cse_inst *inst,
-			     const struct cse_flow *fl)
+/* Does one of the instance's filters match the flow? (RCU) */
+static bool cse_steer_has(const struct cse_inst *inst,
+			  const struct cse_flow *fl)
 {
 	struct cse_filter *f;
 
@@ -95,6 +113,85 @@ static bool cse_steer_lookup(const struct cse_inst *inst,
 			return true;
 	}
 	return false;
+}
+
+/* Rendezvous hashing: a filter's weight for one new connection. */
+static u32 cse_steer_weight(u32 flow_hash, const struct cse_filter *f)
+{
+	return jhash_3words(flow_hash, lower_32_bits(f->age),
+			    upper_32_bits(f->age), cse_steer_seed);
+}
+
+/*
+ * The filter that gets the flow among all instances' (RCU). @syn: the
+ * segment opens a connection. Rendezvous hashing keeps a connection's
+ * retransmitted SYNs on one filter, and moves only the connections of a
+ * filter that comes or goes.
+ */
+static const struct cse_filter *cse_steer_pick(const struct cse_flow *fl,
+					       bool syn)
+{
+	const struct cse_filter *f, *oldest = NULL, *best = NULL;
+	u32 h = 0, w, best_w = 0;
+
+	if (syn)
+		h = jhash_3words((__force u32)fl->laddr, (__force u32)fl->raddr,
+				 (u32)(__force u16)fl->lport << 16 |
+				 (__force u16)fl->rport, cse_steer_seed);
+	hash_for_each_possible_rcu(cse_steer_table, f, hnode,
+				   cse_steer_key(fl->proto, fl->lport)) {
+		if (!cse_filter_match(f, fl))
+			continue;
+		if (f->raddr)
+			return f;
+		if (!oldest || f->age < oldest->age)
+			oldest = f;
+		if (!syn || !READ_ONCE(f->accepting))
+			continue;
+		w = cse_steer_weight(h, f);
+		if (!best || w > best_w) {
+			best = f;
+			best_w = w;
+		}
+	}
+	return best ? best : oldest;
+}
+
+static bool cse_steer_lookup(const struct cse_inst *inst,
+			     const struct cse_flow *fl, bool syn)
+{
+	const struct cse_filter *f = cse_steer_pick(fl, syn);
+
+	return f && f->inst == inst;
+}
+
+/*
+ * Does an older listening filter of another instance hold @f's port? Then
+ * @f shares it and gets only the new connections it is given (uapi:
+ * "Shared ports").
+ */
+bool cse_steer_shared(const struct cse_filter *f)
+{
+	const struct cse_filter *g;
+	bool shared = false;
+
+	if (f->raddr)
+		return false;
+	rcu_read_lock();
+	hash_for_each_possible_rcu(cse_steer_table, g, hnode,
+				   cse_steer_key(f->proto, f->lport)) {
+		if (g == f || g->inst == f->inst || g->raddr ||
+		    g->proto != f->proto || g->lport != f->lport)
+			continue;
+		if (g->laddr && f->laddr && g->laddr != f->laddr)
+			continue;
+		if (cse_filter_held(g)) {
+			shared = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return shared;
 }
 
 /* Does the instance own this flow, seen from its side? For TX validation. */
@@ -111,7 +208,7 @@ bool cse_steer_owns(const struct cse_inst *inst, u8 proto, __be32 saddr,
 	bool owns;
 
 	rcu_read_lock();
-	owns = cse_steer_lookup(inst, &fl);
+	owns = cse_steer_has(inst, &fl);
 	rcu_read_unlock();
 	return owns;
 }
@@ -177,7 +274,23 @@ static bool cse_steer_icmp(const struct cse_inst *inst, struct sk_buff *skb,
 	fl.laddr = inner->saddr;
 	fl.raddr = inner->daddr;
 	cse_ports((const u8 *)inner + inner->ihl * 4, &fl.lport, &fl.rport);
-	return cse_steer_lookup(inst, &fl);
+	return cse_steer_lookup(inst, &fl, false);
+}
+
+/*
+ * A TCP segment that opens a connection: SYN without ACK. Only its flags
+ * byte is needed; a header too short to hold it is not a SYN.
+ */
+static bool cse_steer_syn(struct sk_buff *skb, const struct iphdr *iph)
+{
+	unsigned int off = iph->ihl * 4;
+	const struct tcphdr *th;
+
+	if (iph->protocol != IPPROTO_TCP ||
+	    !pskb_may_pull(skb, off + sizeof(*th)))
+		return false;
+	th = (const struct tcphdr *)(skb->data + off);
+	return th->syn && !th->ack;
 }
 
 /* A frame for a local address of the instance's namespace, not forwarded. */
@@ -210,7 +323,7 @@ enum cse_verdict cse_steer(const struct cse_inst *inst, struct sk_buff *skb)
 		fl.laddr = iph->daddr;
 		fl.raddr = iph->saddr;
 		cse_ports(skb->data + iph->ihl * 4, &fl.rport, &fl.lport);
-		if (!cse_steer_lookup(inst, &fl))
+		if (!cse_steer_lookup(inst, &fl, cse_steer_syn(skb, iph)))
 			return CSE_PASS;
 	} else {
 		return CSE_PASS;

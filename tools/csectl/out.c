@@ -337,6 +337,7 @@ void features_str(uint64_t f, char *buf, size_t len)
 	} names[] = {
 		{ CSE_FEAT_SOCKETS, "sockets" },
 		{ CSE_FEAT_PORT_FD, "port-fd" },
+		{ CSE_FEAT_SHARED_PORTS, "shared-ports" },
 	};
 	size_t n = 0;
 

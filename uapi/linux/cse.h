@@ -228,6 +228,9 @@
  * 1.2: the generic netlink family "cse" (see "Generic netlink" at the end
  *      of this file): instances, filters and counters for tools such as
  *      csectl, and the "events" multicast group. No ioctl changed.
+ * 1.3: shared ports (CSE_FEAT_SHARED_PORTS): several instances adopting
+ *      one listening socket share its port (see "Shared ports" at struct
+ *      cse_port), CSE_PORT_ACCEPTING, CSE_PORT_SHARED, CSE_IOC_PORT_ACCEPT.
  */
 #ifndef _UAPI_LINUX_CSE_H
 #define _UAPI_LINUX_CSE_H
@@ -240,7 +243,7 @@
 
 /* The ABI this header describes. */
 #define CSE_ABI_MAJOR		1
-#define CSE_ABI_MINOR		2
+#define CSE_ABI_MINOR		3
 
 /*
  * Feature bits, negotiated by CSE_IOC_HELLO. Each minor that adds an
@@ -248,7 +251,9 @@
  */
 #define CSE_FEAT_SOCKETS	0x1ULL	/* socket files (1.1) */
 #define CSE_FEAT_PORT_FD	0x2ULL	/* CSE_PORT_SOCKET (1.1) */
-#define CSE_FEATURES_ALL	(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD)
+#define CSE_FEAT_SHARED_PORTS	0x4ULL	/* shared listening ports (1.3) */
+#define CSE_FEATURES_ALL	(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD | \
+				 CSE_FEAT_SHARED_PORTS)
 
 /**
  * struct cse_hello - the handshake, argument of CSE_IOC_HELLO
@@ -395,7 +400,10 @@ struct cse_attach {
 /* struct cse_port flags */
 #define CSE_PORT_CONNECTED	0x1U
 #define CSE_PORT_SOCKET		0x2U	/* held by the caller's socket @fd */
-#define CSE_PORT_FLAGS_ALL	(CSE_PORT_CONNECTED | CSE_PORT_SOCKET)
+#define CSE_PORT_ACCEPTING	0x4U	/* takes new connections (1.3) */
+#define CSE_PORT_FLAGS_ALL	(CSE_PORT_CONNECTED | CSE_PORT_SOCKET | \
+				 CSE_PORT_ACCEPTING)
+#define CSE_PORT_SHARED		0x80000000U	/* (k) see "Shared ports" */
 
 /**
  * struct cse_port - a reserved port, argument of CSE_IOC_PORT_RESERVE and
@@ -404,7 +412,12 @@ struct cse_attach {
  *               never 0. (u) on release: the filter to release.
  * @flags:       (u) CSE_PORT_CONNECTED for a connected filter;
  *               CSE_PORT_SOCKET to have the caller's own socket @fd hold
- *               the port instead of a socket the module creates.
+ *               the port instead of a socket the module creates;
+ *               CSE_PORT_ACCEPTING (1.3, CSE_FEAT_SHARED_PORTS; TCP
+ *               listening filters only) to take new connections of a
+ *               shared port at once. (k) CSE_PORT_SHARED (must be clear
+ *               on entry) when another instance's filter already held the
+ *               port: see "Shared ports" below.
  * @local_addr:  (u) local IPv4 address, network byte order; 0 for every
  *               address of the host (INADDR_ANY). With CSE_PORT_SOCKET:
  *               must be 0; (k) the address @fd is bound to.
@@ -436,6 +449,32 @@ struct cse_attach {
  * someone else's, and the filter stops matching until it is released.
  *
  * CSE_IOC_PORT_RELEASE reads only @id; every other field must be 0.
+ *
+ * Shared ports (1.3, CSE_FEAT_SHARED_PORTS). A process that forks hands
+ * its listening sockets to its children; each child's instance may adopt
+ * the same socket (CSE_PORT_SOCKET on the inherited descriptor), as each
+ * process of a prefork server accepts on one kernel socket. Listening
+ * filters of several instances on the same port then share it, and the
+ * module decides per segment which instance gets it, so that every
+ * connection lives in exactly one instance:
+ *
+ *  - a connected filter that matches the segment wins, whoever's it is;
+ *  - a TCP SYN without ACK goes to one of the listening filters flagged
+ *    CSE_PORT_ACCEPTING, chosen by a hash of the 4-tuple (the same
+ *    connection's retransmitted SYNs go to the same one while the set does
+ *    not change), or to the oldest filter when none is flagged;
+ *  - every other segment, and ICMP errors, go to the oldest filter.
+ *
+ * A reserve that joins a port already held by an older listening filter of
+ * another instance returns CSE_PORT_SHARED: that instance does not get the
+ * non-SYN segments of the connections it accepts unless it pins each with
+ * a connected filter (CSE_PORT_CONNECTED and CSE_PORT_SOCKET on the same
+ * listening socket) before it answers the SYN. The oldest filter needs no
+ * pins; when it goes, the next oldest takes its place (whose connections
+ * are all pinned). CSE_IOC_PORT_ACCEPT sets or clears CSE_PORT_ACCEPTING
+ * later: a library flags a listener once the application shows it accepts
+ * on it, so that a parent that never accepts (nginx's master process)
+ * gets no connections while its children do.
  */
 struct cse_port {
 	__u32 id;
@@ -613,6 +652,16 @@ struct cse_stats {
  * ENOENT (no filter with that id), EINVAL, EFAULT.
  */
 #define CSE_IOC_PORT_RELEASE	_IOW(CSE_IOC_MAGIC, 0x05, struct cse_port)
+
+/*
+ * CSE_IOC_PORT_ACCEPT - set (@flags = CSE_PORT_ACCEPTING) or clear (@flags
+ * = 0) a TCP listening filter's CSE_PORT_ACCEPTING; reads only @id and
+ * @flags, every other field must be 0 (1.3, CSE_FEAT_SHARED_PORTS).
+ * Errors: EBADFD (no handshake, or the feature was not negotiated),
+ * ENOENT (no filter with that id), EINVAL (another flag, a field not 0, a
+ * connected or UDP filter), EFAULT.
+ */
+#define CSE_IOC_PORT_ACCEPT	_IOW(CSE_IOC_MAGIC, 0x0a, struct cse_port)
 
 /**
  * struct cse_eventfd - argument of CSE_IOC_SET_EVENTFD

@@ -332,6 +332,17 @@ void cse_sock_set_free(struct cse_sock *s, cse_sock_free_fn fn, void *arg)
 	s->on_free_arg = arg;
 }
 
+void *cse_sock_free_arg(const struct cse_sock *s)
+{
+	return s->on_free ? s->on_free_arg : NULL;
+}
+
+void cse_sock_set_spawn(struct cse_sock *s, cse_sock_spawn_fn fn, void *arg)
+{
+	s->on_spawn = fn;
+	s->on_spawn_arg = arg;
+}
+
 int cse_ioctl(struct cse_sock *s, unsigned long req, int *val)
 {
 	return s->ops->ioctl ? s->ops->ioctl(s, req, val) : -ENOTTY;

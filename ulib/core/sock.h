@@ -101,6 +101,8 @@ struct cse_sock {
 	bool notify_data;		/* notify each arrival, as Linux wakes */
 	cse_sock_free_fn on_free;
 	void *on_free_arg;
+	cse_sock_spawn_fn on_spawn;	/* listeners: a new connection */
+	void *on_spawn_arg;
 	unsigned int mask;		/* last mask reported */
 };
 

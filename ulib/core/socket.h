@@ -14,6 +14,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+struct sockaddr_in;
+
 struct cse_stack;
 struct cse_sock;
 
@@ -33,6 +35,15 @@ typedef void (*cse_sock_notify_fn)(struct cse_sock *s, unsigned int mask,
  * cse_stack_destroy(). Whatever the owner holds for it (a port) can go.
  */
 typedef void (*cse_sock_free_fn)(void *arg);
+/*
+ * Called when a listener takes a new connection @child from @peer (its SYN,
+ * or the ACK of a SYN cookie), before anything is sent for it. A non-zero
+ * return refuses the connection: the SYN is dropped (tcp_syn_drop), as a
+ * full queue would drop it. The owner may set @child's free hook here for
+ * what it takes on for the connection.
+ */
+typedef int (*cse_sock_spawn_fn)(struct cse_sock *child,
+				 const struct sockaddr_in *peer, void *arg);
 
 /* @type SOCK_DGRAM or SOCK_STREAM; -ESOCKTNOSUPPORT otherwise, -ENOBUFS. */
 int cse_socket(struct cse_stack *st, int type, int protocol,
@@ -71,6 +82,10 @@ void cse_sock_set_notify(struct cse_sock *s, cse_sock_notify_fn fn,
  */
 void cse_sock_notify_data(struct cse_sock *s, bool on);
 void cse_sock_set_free(struct cse_sock *s, cse_sock_free_fn fn, void *arg);
+/* The argument the free hook of @s was set with (NULL when none is). */
+void *cse_sock_free_arg(const struct cse_sock *s);
+/* For a listener: call @fn for each connection it takes from now on. */
+void cse_sock_set_spawn(struct cse_sock *s, cse_sock_spawn_fn fn, void *arg);
 /*
  * SIOCINQ (FIONREAD), SIOCOUTQ (TIOCOUTQ), SIOCOUTQNSD as Linux answers
  * them: bytes readable (a stream) or the next datagram's size, bytes not

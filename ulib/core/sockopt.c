@@ -31,6 +31,7 @@ union cse_optval {
 	int i;
 	struct linger l;
 	char name[CSE_TCP_CA_NAME_MAX];
+	struct tcp_info ti;
 };
 
 static int cse_set_rcvbuf(struct cse_sock *s, const union cse_optval *v)
@@ -218,6 +219,16 @@ static void cse_get_congestion(struct cse_sock *s, union cse_optval *v)
 	strncpy(v->name, cse_tcp_sk(s)->cc->name, sizeof(v->name) - 1);
 }
 
+static void cse_get_maxseg(struct cse_sock *s, union cse_optval *v)
+{
+	v->i = cse_tcp_maxseg(cse_tcp_sk(s));
+}
+
+static void cse_get_info(struct cse_sock *s, union cse_optval *v)
+{
+	cse_tcp_info(cse_tcp_sk(s), &v->ti);
+}
+
 static const struct cse_sockopt {
 	int level, name;
 	int type;			/* socket type it applies to; 0: all */
@@ -249,6 +260,9 @@ static const struct cse_sockopt {
 	  cse_get_keepcnt },
 	{ IPPROTO_TCP, TCP_CONGESTION, SOCK_STREAM, CSE_TCP_CA_NAME_MAX,
 	  cse_set_congestion, cse_get_congestion },
+	{ IPPROTO_TCP, TCP_MAXSEG, SOCK_STREAM, INT, NULL, cse_get_maxseg },
+	{ IPPROTO_TCP, TCP_INFO, SOCK_STREAM, sizeof(struct tcp_info), NULL,
+	  cse_get_info },
 #undef INT
 };
 

@@ -302,6 +302,18 @@ static void cse_tcp_inherit_opts(struct cse_sock *s, const struct cse_sock *l)
 	s->keep_cnt = l->keep_cnt;
 }
 
+/* The listener's owner gets a say before the connection exists. */
+static int cse_tcp_spawn(struct cse_tcp_sock *lp, struct cse_sock *child)
+{
+	struct sockaddr_in peer = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(child->raddr),
+		.sin_port = htons(child->rport),
+	};
+
+	return lp->sk.on_spawn(child, &peer, lp->sk.on_spawn_arg);
+}
+
 struct cse_tcp_sock *cse_tcp_child_new(struct cse_tcp_sock *lp,
 				       const struct cse_tcp_seg *seg)
 {
@@ -323,6 +335,11 @@ struct cse_tcp_sock *cse_tcp_child_new(struct cse_tcp_sock *lp,
 	s->laddr = seg->daddr;
 	s->raddr = seg->saddr;
 	s->rport = seg->sport;
+	if (lp->sk.on_spawn && cse_tcp_spawn(lp, s)) {
+		cse_sock_free(s);
+		st->stats.tcp_syn_drop++;
+		return NULL;
+	}
 	cse_port_hash(&st->tcp, s, lp->sk.lport);
 	tp->parent = lp;
 	tp->cc = lp->cc;		/* as Linux, from the listener */

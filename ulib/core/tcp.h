@@ -213,6 +213,7 @@ struct cse_tcp_sock {
 	uint32_t rtt_seq;
 	uint64_t rtt_start;
 	unsigned int retries;
+	uint32_t total_retrans;		/* segments resent (TCP_INFO) */
 	struct cse_timer rtx_timer;	/* retransmit or persist */
 	struct cse_timer state_timer;	/* TIME-WAIT, orphan FIN-WAIT-2 */
 	struct cse_timer keep_timer;	/* keepalive (RFC 1122 4.2.3.6) */
@@ -252,6 +253,12 @@ bool cse_tcp_unfinished(const struct cse_sock *s);
 
 /* tcp.c */
 void cse_tcp_set_state(struct cse_tcp_sock *tp, enum cse_tcp_state state);
+
+/* tcp_info.c: getsockopt(TCP_INFO) and TCP_MAXSEG, in Linux's terms. */
+struct tcp_info;
+int cse_tcp_linux_state(enum cse_tcp_state st);
+int cse_tcp_maxseg(const struct cse_tcp_sock *tp);
+void cse_tcp_info(const struct cse_tcp_sock *tp, struct tcp_info *ti);
 /* The connection is over: error @err (0 for none) to the application. */
 void cse_tcp_done(struct cse_tcp_sock *tp, int err);
 struct cse_tcp_sock *cse_tcp_child(struct cse_tcp_sock *lp,

@@ -335,6 +335,7 @@ void cse_tcp_retransmit(struct cse_tcp_sock *tp)
 		return;
 	}
 	tp->sk.st->stats.tcp_retransmits++;
+	tp->total_retrans++;
 	tp->rtt_pending = false;		/* Karn's rule */
 	if (tp->state == CSE_TCP_SYN_SENT ||
 	    tp->state == CSE_TCP_SYN_RECEIVED) {
@@ -367,6 +368,7 @@ uint32_t cse_tcp_retransmit_range(struct cse_tcp_sock *tp, uint32_t seq,
 	else if (!n)
 		return 0;
 	tp->sk.st->stats.tcp_retransmits++;
+	tp->total_retrans++;
 	tp->rtt_pending = false;
 	cse_tcp_xmit(tp, seq, n, flags);
 	return n + !!(flags & CSE_TCP_FIN);

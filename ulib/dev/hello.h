@@ -10,8 +10,13 @@
 #include <stddef.h>
 #include "uapi.h"
 
-/* Features this library can use; grows with the library's minor. */
+/* Features this library needs; grows with the library's minor. */
 #define CSE_LIB_FEATURES	(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD)
+/*
+ * Features it uses when offered: without shared ports a forked child's
+ * listeners stay the parent's (Documentation/admin-guide/library.rst).
+ */
+#define CSE_LIB_FEATURES_OPT	CSE_FEAT_SHARED_PORTS
 
 void cse_hello_request(struct cse_hello *h);
 

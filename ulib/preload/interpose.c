@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
@@ -74,6 +75,25 @@ CSE_EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len)
 	if (!cse_ours(fd))
 		return cse_real.accept(fd, addr, len);
 	return cse_srv_accept4(fd, addr, len, 0);
+}
+
+/*
+ * vfork() shares the parent's memory until the child calls exec or _exit:
+ * a child that calls an interposed function first (close, dup2) would
+ * change the parent's descriptor table under it. POSIX lets vfork be
+ * fork; the fork handlers then give the child a table of its own.
+ */
+CSE_EXPORT pid_t vfork(void)
+{
+	return fork();
+}
+
+/* Only watched: a listener in an epoll set is one the program accepts on. */
+CSE_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
+{
+	if (!cse_ours(fd))
+		return cse_real.epoll_ctl(epfd, op, fd, ev);
+	return cse_srv_epoll_ctl(epfd, op, fd, ev);
 }
 
 CSE_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)

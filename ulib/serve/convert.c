@@ -66,6 +66,10 @@ static int cse_reserve(int kfd, struct cse_usock *u, enum cse_convert_mode mode,
 		.fd = kfd,
 	};
 
+	/* A child adopts a listener to accept on it: it says so at once. */
+	if (mode == CSE_CONV_ADOPT)
+		p.flags |= CSE_PORT_ACCEPTING;
+
 	/* A connecting stream owns one flow; the rest take every remote. */
 	if (mode == CSE_CONV_CONNECT && u->type == SOCK_STREAM) {
 		p.flags |= CSE_PORT_CONNECTED;
@@ -75,7 +79,62 @@ static int cse_reserve(int kfd, struct cse_usock *u, enum cse_convert_mode mode,
 	if (cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_PORT_RESERVE, &p))
 		return -errno;
 	*id = p.id;
+	u->accepting = p.flags & CSE_PORT_ACCEPTING;
+	u->pins = p.flags & CSE_PORT_SHARED;
 	return 0;
+}
+
+/* Undo cse_reserve() at once (nothing was sent from the port yet). */
+static void cse_unreserve(uint32_t id)
+{
+	struct cse_port rel = { .id = id };
+
+	cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_PORT_RELEASE, &rel);
+}
+
+/*
+ * Each connection a listener on a shared port takes gets a connected
+ * filter of its own before its SYN-ACK leaves, or its next segments would
+ * go to the port's oldest instance (uapi: "Shared ports"). The pin goes
+ * when the stack frees the connection.
+ */
+static int cse_pin(struct cse_sock *child, const struct sockaddr_in *peer,
+		   void *arg)
+{
+	struct cse_usock *lu = arg;
+	struct cse_port p = {
+		.flags = CSE_PORT_SOCKET | CSE_PORT_CONNECTED,
+		.proto = IPPROTO_TCP,
+		.fd = lu->port->kfd,
+		.remote_addr = peer->sin_addr.s_addr,
+		.remote_port = peer->sin_port,
+	};
+	struct cse_uport *pin;
+
+	if (cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_PORT_RESERVE, &p))
+		return -errno;
+	pin = cse_uport_pin(lu->port, p.id);
+	if (!pin) {
+		cse_unreserve(p.id);
+		return -ENOMEM;
+	}
+	cse_sock_set_free(child, cse_usock_port_gone, pin);
+	return 0;
+}
+
+void cse_usock_accepting(struct cse_usock *u)
+{
+	struct cse_port p = {
+		.id = u->port->filter,
+		.flags = CSE_PORT_ACCEPTING,
+	};
+
+	if (u->accepting || !u->listener || !u->listening)
+		return;
+	/* Once; an old module without shared ports has nothing to learn. */
+	u->accepting = true;
+	if (cse_inst.dev.hello.features & CSE_FEAT_SHARED_PORTS)
+		cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_PORT_ACCEPT, &p);
 }
 
 /* The stack's twin of the kernel socket: same options, address, state. */
@@ -91,7 +150,7 @@ static int cse_twin(struct cse_usock *u, enum cse_convert_mode mode,
 	err = cse_replay_opts(u, sk);
 	if (!err)
 		err = cse_bind(sk, (const struct sockaddr *)la, sizeof(*la));
-	if (!err && mode == CSE_CONV_LISTEN)
+	if (!err && (mode == CSE_CONV_LISTEN || mode == CSE_CONV_ADOPT))
 		err = cse_listen(sk, backlog);
 	if (err) {
 		cse_close(sk);
@@ -130,15 +189,17 @@ int cse_convert(int fd, struct cse_usock *u, enum cse_convert_mode mode,
 	 * loopback clients, a UDP socket's loopback and fragmented datagrams.
 	 */
 	bool backing = mode != CSE_CONV_CONNECT || u->type == SOCK_DGRAM;
+	bool adopt = mode == CSE_CONV_ADOPT;
 	struct sockaddr_in la;
 	struct cse_sock *sk = NULL;
 	struct cse_uport *port;
 	uint32_t id = 0, slot;
 	int kfd, fl, err;
 
-	if (u->nfds != 1 || u->pinned || !cse_inst.active)
+	if (u->nfds != 1 || u->pinned || cse_fork_instance())
 		return -EXDEV;	/* a dup names the kernel socket: keep it */
-	err = cse_local_addr(fd, &la);
+	/* An inherited listener's descriptor is the parent's socket file. */
+	err = cse_local_addr(adopt ? u->port->kfd : fd, &la);
 	if (err)
 		return err;
 	if (!cse_netcfg_serves_laddr(&cse_inst.net, la.sin_addr))
@@ -147,20 +208,21 @@ int cse_convert(int fd, struct cse_usock *u, enum cse_convert_mode mode,
 	if (fl < 0)
 		return -errno;
 	u->nonblock = fl & O_NONBLOCK;
-	kfd = cse_real.fcntl(fd, F_DUPFD_CLOEXEC, CSE_FD_FLOOR);
+	kfd = adopt ? u->port->kfd :
+		      cse_real.fcntl(fd, F_DUPFD_CLOEXEC, CSE_FD_FLOOR);
 	if (kfd < 0)
 		return -errno;
 	err = cse_reserve(kfd, u, mode, dst, &id);
 	if (err) {
-		cse_real.close(kfd);
+		if (!adopt)
+			cse_real.close(kfd);
 		return err;
 	}
 	port = cse_uport_new(kfd, id);
 	if (!port) {
-		struct cse_port rel = { .id = id };
-
-		cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_PORT_RELEASE, &rel);
-		cse_real.close(kfd);
+		cse_unreserve(id);
+		if (!adopt)
+			cse_real.close(kfd);
 		return -ENOMEM;
 	}
 	err = cse_twin(u, mode, &la, backlog, &sk);
@@ -175,9 +237,17 @@ int cse_convert(int fd, struct cse_usock *u, enum cse_convert_mode mode,
 	if (err) {
 		if (sk)
 			cse_close(sk);
-		cse_uport_put(port);
+		if (adopt) {
+			/* The inherited listener keeps its kernel socket. */
+			cse_unreserve(id);
+			free(port);
+		} else {
+			cse_uport_put(port);
+		}
 		return err;
 	}
+	if (adopt)
+		free(u->port);	/* the parent's record of the same socket */
 	/* The application's descriptor no longer names it: ours alone now. */
 	if (backing)
 		cse_real.fcntl(kfd, F_SETFL, fl | O_NONBLOCK);
@@ -185,8 +255,12 @@ int cse_convert(int fd, struct cse_usock *u, enum cse_convert_mode mode,
 	u->sk = sk;
 	u->port = port;
 	u->backing_io = backing;
-	u->listening = mode == CSE_CONV_LISTEN;
+	u->listening = mode == CSE_CONV_LISTEN || adopt;
 	u->listener = u->listening;
+	if (u->listening)
+		u->backlog = backlog;
+	if (u->pins)
+		cse_sock_set_spawn(sk, cse_pin, u);
 	u->own_flow = mode == CSE_CONV_CONNECT && u->type == SOCK_STREAM;
 	cse_inst.by_slot[slot] = u;
 	cse_usock_attach_sk(u);

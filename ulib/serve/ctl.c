@@ -22,7 +22,7 @@
 
 int cse_serving(void)
 {
-	return cse_inst.active;
+	return cse_inst.active || cse_inst.lazy;
 }
 
 
@@ -33,6 +33,9 @@ static struct cse_usock *cse_get_served(int fd)
 
 	cse_inst_lock();
 	u = cse_fd_get(fd);
+	/* A forked child's first call on a listener it inherited. */
+	if (u && u->state == CSE_US_INHERITED)
+		cse_fork_adopt(fd, u);
 	if (u && u->state == CSE_US_USER)
 		return u;
 	cse_inst_unlock();
@@ -54,7 +57,7 @@ int cse_srv_socket(int domain, int type, int protocol)
 	int fd = cse_real.socket(domain, type, protocol);
 	struct cse_usock *u;
 
-	if (fd < 0 || domain != AF_INET || !cse_inst.active)
+	if (fd < 0 || domain != AF_INET || !cse_serving())
 		return fd;
 	if (!((base == SOCK_STREAM && (!protocol || protocol == IPPROTO_TCP)) ||
 	      (base == SOCK_DGRAM && (!protocol || protocol == IPPROTO_UDP))))
@@ -111,8 +114,10 @@ static int cse_listen_served(struct cse_usock *u, int backlog)
 	r = cse_listen(u->sk, backlog);
 	if (!r && cse_real.listen(u->port->kfd, backlog))
 		r = -errno;
-	if (!r)
+	if (!r) {
 		u->listening = true;
+		u->backlog = backlog;
+	}
 	return r;
 }
 
@@ -146,6 +151,7 @@ static int cse_accept_child(struct cse_usock *lu, struct cse_sock *child,
 {
 	struct cse_socket cs = { .backing_fd = -1 };
 	struct cse_usock *u = cse_usock_new(SOCK_STREAM);
+	struct cse_uport *pin = cse_sock_free_arg(child);
 	uint32_t slot;
 	int err = u ? cse_inst_slot_get(&slot) : -ENOMEM;
 
@@ -164,13 +170,15 @@ static int cse_accept_child(struct cse_usock *lu, struct cse_sock *child,
 	u->state = CSE_US_USER;
 	u->slot = slot;
 	u->sk = child;
-	u->port = lu->port;
+	/* On a shared port the connection has its own pin (convert.c). */
+	u->port = pin ? pin : lu->port;
 	u->nonblock = flags & SOCK_NONBLOCK;
 	u->conn = CSE_SS_CONNECTED;
 	/* Linux clones the listener: its timeouts too, not O_NONBLOCK. */
 	u->rcvtimeo_ns = lu->rcvtimeo_ns;
 	u->sndtimeo_ns = lu->sndtimeo_ns;
-	cse_uport_get(u->port);
+	if (!pin)
+		cse_uport_get(u->port);
 	cse_inst.by_slot[slot] = u;
 	cse_fd_set(cs.fd, u);
 	cse_usock_attach_sk(u);
@@ -190,6 +198,7 @@ static int cse_accept_served(int fd, struct cse_usock *u,
 
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
+	cse_usock_accepting(u);
 	for (;;) {
 		r = cse_accept(u->sk, &child, addr, len);
 		if (!r)
@@ -221,6 +230,21 @@ int cse_srv_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 	cse_usock_put(u);
 	cse_inst_unlock();
 	return cse_sys_ret(r);
+}
+
+int cse_srv_epoll_ctl(int epfd, int op, int fd, void *event)
+{
+	struct cse_usock *u;
+
+	if (op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD) {
+		u = cse_get_served(fd);
+		if (u) {
+			if (u->listening)
+				cse_usock_accepting(u);
+			cse_inst_unlock();
+		}
+	}
+	return cse_real.epoll_ctl(epfd, op, fd, event);
 }
 
 int cse_srv_getsockname(int fd, struct sockaddr *addr, socklen_t *len)

@@ -38,6 +38,30 @@ struct cse_inst cse_inst = {
 /* Which slots are on the changed list already. */
 static uint8_t *cse_slot_pending;
 
+/* In a forked child: the parent's instance is not ours to run. */
+void cse_inst_abandon(void)
+{
+	cse_inst.active = false;
+	cse_inst.st = NULL;		/* the parent's; never freed here */
+	cse_area_detach(&cse_inst.area);
+	cse_fd_set_private(cse_inst.dev.fd, false);
+	cse_dev_close(&cse_inst.dev);
+	cse_fd_set_private(cse_inst.nudge_fd, false);
+	cse_real.close(cse_inst.nudge_fd);
+	cse_inst.nudge_fd = -1;
+	free(cse_inst.by_slot);
+	free(cse_inst.free_slots);
+	free(cse_inst.changed);
+	free(cse_slot_pending);
+	cse_inst.by_slot = NULL;
+	cse_inst.free_slots = NULL;
+	cse_inst.changed = NULL;
+	cse_slot_pending = NULL;
+	cse_inst.nslots = cse_inst.nfree = cse_inst.nchanged = 0;
+	cse_inst.dead_ports = NULL;	/* the parent gives them back */
+	cse_inst.waits = cse_inst.busy_hits = cse_inst.sleeps = 0;
+}
+
 uint64_t cse_inst_now_ns(void)
 {
 	struct timespec ts;
@@ -115,6 +139,11 @@ void cse_inst_unlock(void)
 {
 	uint32_t wake[CSE_WAKE_BATCH], n;
 
+	/* A forked child before its own instance: nothing to flush. */
+	if (!cse_inst.st) {
+		pthread_mutex_unlock(&cse_inst.lock);
+		return;
+	}
 	cse_ring_link_flush(&cse_inst.link);
 	cse_inst_release_ports();
 	n = cse_inst_collect_wakes(wake, CSE_WAKE_BATCH);
@@ -304,8 +333,7 @@ static int cse_inst_attach(char *why, size_t why_len)
 		.tx_entries = 1024,
 		.ev_entries = 256,
 		.frame_size = 2048,
-		.sock_entries = cse_pow2_at_least(cse_env_uint("CSE_MAX_SOCKETS",
-							       CSE_DEFAULT_SLOTS)),
+		.sock_entries = cse_pow2_at_least(cse_inst.max_sockets),
 	};
 	int err;
 
@@ -351,8 +379,7 @@ static int cse_inst_stack(void)
 	cfg.addr = cse_inst.net.addr;
 	cfg.prefix_len = cse_inst.net.prefix_len;
 	cfg.gateway = cse_inst.net.gateway;
-	cfg.mem_limit = (size_t)cse_env_uint("CSE_MEM_MB",
-					     CSE_DEFAULT_MEM >> 20) << 20;
+	cfg.mem_limit = (size_t)cse_inst.mem_mb << 20;
 	if (getrandom(&cfg.seed, sizeof(cfg.seed), GRND_NONBLOCK) !=
 	    sizeof(cfg.seed))
 		cfg.seed = cse_inst_now_ns() ^ (uint64_t)getpid() << 32;
@@ -377,28 +404,6 @@ static int cse_inst_start_progress(void)
 			     NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return -err;
-}
-
-static void cse_atfork_prepare(void)
-{
-	cse_inst_lock();
-}
-
-static void cse_atfork_parent(void)
-{
-	pthread_mutex_unlock(&cse_inst.lock);
-}
-
-static void cse_atfork_child(void)
-{
-	pthread_mutex_init(&cse_inst.lock, NULL);
-	cse_inst_forget();
-}
-
-void cse_inst_forget(void)
-{
-	cse_inst.active = false;
-	cse_fdtab_forget();
 }
 
 /*
@@ -448,9 +453,8 @@ static void cse_inst_report(void)
 	const struct cse_stats *s = cse_stack_stats(cse_inst.st);
 	char line[4096];
 	size_t n = 0;
-	const char *v = getenv("CSE_STATS");
 
-	if (!v || strcmp(v, "1"))
+	if (!cse_inst.report)
 		return;
 	n = snprintf(line, sizeof(line), "libcse: pid %d counters:", getpid());
 #define CSE_STAT_SAY(name)						\
@@ -486,8 +490,7 @@ void cse_inst_exit(void)
 			u->state = CSE_US_KERNEL;	/* nothing to serve now */
 		}
 	}
-	until = cse_inst_now_ns() +
-		cse_env_uint("CSE_EXIT_LINGER_MS", 10000) * CSE_NSEC_PER_MSEC;
+	until = cse_inst_now_ns() + cse_inst.linger_ms * CSE_NSEC_PER_MSEC;
 	/* Nothing can leave through a device that is gone. */
 	while (!cse_inst.link.gone && cse_stack_unfinished(cse_inst.st) &&
 	       cse_inst_now_ns() < until) {
@@ -499,29 +502,43 @@ void cse_inst_exit(void)
 	cse_inst_unlock();
 }
 
-int cse_inst_start(char *why, size_t why_len)
+static const char *cse_inst_dev_path(void)
+{
+	return cse_inst.dev_path;
+}
+
+/*
+ * The settings, read once at start: servers rebuild the environment of
+ * their workers (nginx keeps only TZ), and the settings must hold in each
+ * process, forked children's instances too.
+ */
+static void cse_inst_settings(void)
 {
 	const char *path = getenv("CSE_DEVICE");
+	const char *stats = getenv("CSE_STATS");
+
+	snprintf(cse_inst.dev_path, sizeof(cse_inst.dev_path), "%s",
+		 path && *path ? path : "/dev/" CSE_DEVICE_NAME);
+	cse_inst.max_sockets = cse_env_uint("CSE_MAX_SOCKETS",
+					    CSE_DEFAULT_SLOTS);
+	cse_inst.mem_mb = cse_env_uint("CSE_MEM_MB", CSE_DEFAULT_MEM >> 20);
+	cse_inst.busy_poll_us = cse_env_uint("CSE_BUSY_POLL_US", 0);
+	cse_inst.linger_ms = cse_env_uint("CSE_EXIT_LINGER_MS", 10000);
+	cse_inst.report = stats && !strcmp(stats, "1");
+}
+
+/*
+ * On an open device: check what it offers, attach, and start the stack and
+ * its progress thread. On failure the device is closed again.
+ */
+static int cse_inst_build(char *why, size_t why_len)
+{
 	int err;
 
-	cse_real_init();
-	cse_inst.pid = getpid();
-	if (!path || !*path)
-		path = "/dev/" CSE_DEVICE_NAME;
-	/* The module first: its absence is what a user most needs to hear. */
-	err = cse_dev_open(&cse_inst.dev, path, CSE_FD_FLOOR, why, why_len);
-	if (err)
-		return err;
-	err = cse_netcfg_load(&cse_inst.net, getenv("CSE_IFNAME"), why,
-			      why_len);
-	if (err) {
-		cse_dev_close(&cse_inst.dev);
-		return err;
-	}
 	if ((cse_inst.dev.hello.features & CSE_LIB_FEATURES) !=
 	    CSE_LIB_FEATURES) {
 		snprintf(why, why_len, "%s does not offer socket files (ABI %u.%u)",
-			 path, cse_inst.dev.hello.major,
+			 cse_inst_dev_path(), cse_inst.dev.hello.major,
 			 cse_inst.dev.hello.minor);
 		cse_dev_close(&cse_inst.dev);
 		return -EOPNOTSUPP;
@@ -532,8 +549,6 @@ int cse_inst_start(char *why, size_t why_len)
 		return err;
 	}
 	err = cse_ring_link_init(&cse_inst.link, &cse_inst.area);
-	if (!err)
-		err = cse_fdtab_init();
 	if (!err)
 		cse_fd_set_private(cse_inst.dev.fd, true);
 	if (!err)
@@ -552,9 +567,61 @@ int cse_inst_start(char *why, size_t why_len)
 		cse_dev_close(&cse_inst.dev);
 		return err;
 	}
-	cse_inst.busy_poll_us = cse_env_uint("CSE_BUSY_POLL_US", 0);
-	pthread_atfork(cse_atfork_prepare, cse_atfork_parent,
-		       cse_atfork_child);
 	cse_inst.active = true;
 	return 0;
+}
+
+int cse_inst_start(char *why, size_t why_len)
+{
+	int err;
+
+	cse_real_init();
+	cse_inst.pid = getpid();
+	cse_inst_settings();
+	/* The module first: its absence is what a user most needs to hear. */
+	err = cse_dev_open(&cse_inst.dev, cse_inst_dev_path(), CSE_FD_FLOOR,
+			   why, why_len);
+	if (err)
+		return err;
+	err = cse_netcfg_load(&cse_inst.net, getenv("CSE_IFNAME"), why,
+			      why_len);
+	if (!err)
+		err = cse_fdtab_init();
+	if (err) {
+		cse_dev_close(&cse_inst.dev);
+		return err;
+	}
+	err = cse_inst_build(why, why_len);
+	if (err)
+		return err;
+	cse_fork_init();
+	return 0;
+}
+
+/*
+ * A forked child's own instance, made at its first need (fork.c): a
+ * child that never opens a socket (a background save) costs nothing.
+ * Locked; the child runs one thread until the progress thread starts.
+ */
+int cse_inst_restart(void)
+{
+	char why[300], line[400];
+	int err, n;
+
+	cse_inst.lazy = false;
+	err = cse_dev_open(&cse_inst.dev, cse_inst_dev_path(), CSE_FD_FLOOR,
+			   why, sizeof(why));
+	if (!err)
+		err = cse_inst_build(why, sizeof(why));
+	if (!err)
+		return 0;
+	/* As at start-up: one line, and the kernel serves the child. */
+	n = snprintf(line, sizeof(line),
+		     "libcse: pid %d: %s; using the kernel's network stack\n",
+		     getpid(), why);
+	if (n > 0 && cse_real.write(STDERR_FILENO, line,
+				    (size_t)n < sizeof(line) ? (size_t)n :
+				    sizeof(line) - 1) < 0)
+		return err;
+	return err;
 }

@@ -33,6 +33,7 @@ struct cse_usock;
 struct cse_inst {
 	pthread_mutex_t lock;
 	bool active;			/* sockets may be served */
+	bool lazy;			/* a forked child: cse_inst_restart() */
 	pid_t pid;			/* the process that owns it */
 	struct cse_dev dev;
 	struct cse_area area;
@@ -58,6 +59,11 @@ struct cse_inst {
 	int nudge_fd;			/* eventfd: recompute your deadline */
 	uint64_t progress_deadline;	/* when it wakes by itself (atomic) */
 	unsigned int busy_poll_us;	/* CSE_BUSY_POLL_US */
+	unsigned int linger_ms;		/* CSE_EXIT_LINGER_MS */
+	bool report;			/* CSE_STATS=1 */
+	unsigned int max_sockets;	/* CSE_MAX_SOCKETS */
+	unsigned int mem_mb;		/* CSE_MEM_MB */
+	char dev_path[256];		/* CSE_DEVICE */
 	/* What blocking calls did (CSE_STATS=1 reports them). Locked. */
 	uint64_t waits;			/* a call had to wait */
 	uint64_t busy_hits;		/* ...and busy polling ended it */
@@ -74,8 +80,16 @@ extern struct cse_inst cse_inst;
 int cse_inst_start(char *why, size_t why_len);
 /* At exit(): close the application's sockets and let them drain. */
 void cse_inst_exit(void);
-/* In a child after fork(): the instance is the parent's; stop serving. */
-void cse_inst_forget(void);
+/*
+ * In a child after fork(): the instance is the parent's. Drop the child's
+ * references to it (descriptors, mapping, slot arrays); its stack stays
+ * in memory as the fork copied it, never run again.
+ */
+void cse_inst_abandon(void);
+/* The child's own instance (fork.c makes it at the first need); locked. */
+int cse_inst_restart(void);
+/* fork.c: register the fork handlers, once. */
+void cse_fork_init(void);
 
 void cse_inst_lock(void);
 /* Flush, publish, wake, then unlock (see the locking note above). */

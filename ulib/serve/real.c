@@ -69,6 +69,7 @@ static void cse_real_resolve(void)
 	CSE_REAL(dup);
 	CSE_REAL(dup2);
 	CSE_REAL(dup3);
+	CSE_REAL(epoll_ctl);
 	CSE_REAL(__read_chk);
 	CSE_REAL(__recv_chk);
 	CSE_REAL(__recvfrom_chk);

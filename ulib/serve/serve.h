@@ -51,6 +51,11 @@ int cse_srv_close(int fd);
 int cse_srv_dup(int oldfd, int newfd, int flags, int how);
 int cse_srv_fcntl(int fd, int cmd, void *arg);
 int cse_srv_ioctl(int fd, unsigned long req, void *arg);
+/*
+ * epoll_ctl() is the kernel's; the library only learns from it that the
+ * application accepts on a listener (fork.c). Then calls the C library.
+ */
+int cse_srv_epoll_ctl(int epfd, int op, int fd, void *event);
 
 /* cse_srv_dup @how */
 #define CSE_DUP		0	/* dup(): lowest free descriptor */
@@ -62,10 +67,23 @@ enum cse_convert_mode {
 	CSE_CONV_CONNECT,	/* then connect() to @dst */
 	CSE_CONV_LISTEN,	/* the kernel socket already listens */
 	CSE_CONV_DGRAM,		/* a UDP socket that will talk through us */
+	CSE_CONV_ADOPT,		/* a listener a forked child inherited */
 };
 
 int cse_convert(int fd, struct cse_usock *u, enum cse_convert_mode mode,
 		const struct sockaddr_in *dst, int backlog);
+/*
+ * fork.c: a forked child's listener @u becomes its own (its instance
+ * adopts the inherited socket; made at this first need). Locked.
+ */
+int cse_fork_adopt(int fd, struct cse_usock *u);
+/*
+ * 0 when this process has an instance to serve from, making a forked
+ * child's now (fork.c); -errno when it has none. Locked.
+ */
+int cse_fork_instance(void);
+/* The application accepts on listener @u: say so to cse.ko. Locked. */
+void cse_usock_accepting(struct cse_usock *u);
 /* The kernel will carry @fd's socket for good: forget it. Locked. */
 void cse_fd_forget_kernel(int fd);
 /*

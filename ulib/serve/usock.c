@@ -87,20 +87,52 @@ void cse_fd_clear(int fd)
 	__atomic_store_n(&cse_fdtab[fd], NULL, __ATOMIC_RELAXED);
 	/*
 	 * A served socket lives until its file is released, whoever holds
-	 * it; a kernel-state one is only our notes about a kernel socket.
+	 * it; a kernel-state one is only our notes about a kernel socket; an
+	 * inherited listener's kernel socket must not outlive the child's
+	 * last descriptor of it, or it would keep the port from the parent.
 	 */
-	if (!--u->nfds && u->state == CSE_US_KERNEL && !u->users)
+	if (--u->nfds)
+		return;
+	if (u->state == CSE_US_INHERITED) {
+		cse_fd_set_private(u->port->kfd, false);
+		cse_real.close(u->port->kfd);
+		free(u->port);
 		cse_usock_free(u);
+	} else if (u->state == CSE_US_KERNEL && !u->users) {
+		cse_usock_free(u);
+	}
 }
 
-void cse_fdtab_forget(void)
+void cse_fdtab_walk(void (*fn)(int fd, struct cse_usock *u))
 {
-	/* The objects belong to the parent's instance: leak, never free. */
-	if (cse_fdtab)
-		memset(cse_fdtab, 0, cse_fdtab_len * sizeof(*cse_fdtab));
-	/* The child may do as it likes with the parent's descriptors. */
-	if (cse_fd_private)
-		memset(cse_fd_private, 0, cse_fdtab_len);
+	unsigned int fd;
+
+	for (fd = 0; fd < cse_fdtab_len; fd++)
+		if (cse_fdtab[fd])
+			fn((int)fd, cse_fdtab[fd]);
+}
+
+/* An inherited listener keeps its kernel socket: it holds the port. */
+static void cse_fd_keep_inherited(int fd, struct cse_usock *u)
+{
+	(void)fd;
+	if (u->state == CSE_US_INHERITED)
+		cse_fd_private[u->port->kfd] = 2;
+}
+
+void cse_fd_close_private(void)
+{
+	unsigned int fd;
+
+	cse_fdtab_walk(cse_fd_keep_inherited);
+	for (fd = 0; fd < cse_fdtab_len; fd++) {
+		if (cse_fd_private[fd] == 1) {
+			cse_fd_private[fd] = 0;
+			cse_real.close((int)fd);
+		} else if (cse_fd_private[fd]) {
+			cse_fd_private[fd] = 1;
+		}
+	}
 }
 
 struct cse_usock *cse_usock_new(int type)
@@ -173,6 +205,20 @@ struct cse_uport *cse_uport_new(int kfd, uint32_t filter)
 	return p;
 }
 
+struct cse_uport *cse_uport_pin(struct cse_uport *listener, uint32_t filter)
+{
+	struct cse_uport *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->kfd = listener->kfd;
+	p->filter = filter;
+	p->refs = 1;
+	p->listener = listener;
+	cse_uport_get(listener);
+	return p;
+}
+
 void cse_uport_get(struct cse_uport *p)
 {
 	p->refs++;
@@ -197,12 +243,16 @@ void cse_uport_release(struct cse_uport *p)
 	struct cse_port rel = { .id = p->filter };
 
 	cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_PORT_RELEASE, &rel);
-	cse_fd_set_private(p->kfd, false);
-	cse_real.close(p->kfd);
+	if (p->listener) {
+		cse_uport_put(p->listener);
+	} else {
+		cse_fd_set_private(p->kfd, false);
+		cse_real.close(p->kfd);
+	}
 	free(p);
 }
 
-static void cse_usock_port_gone(void *arg)
+void cse_usock_port_gone(void *arg)
 {
 	cse_uport_put(arg);
 }

@@ -24,6 +24,7 @@
 enum cse_usock_state {
 	CSE_US_KERNEL,		/* still a kernel socket; may be converted */
 	CSE_US_USER,		/* served by the stack through a socket file */
+	CSE_US_INHERITED,	/* a listener of the parent's (fork.c) */
 };
 
 /*
@@ -48,6 +49,12 @@ struct cse_uport {
 	uint32_t filter;
 	unsigned int refs;
 	struct cse_uport *next_dead;	/* released at unlock (inst.h) */
+	/*
+	 * A pin: one connection's connected filter on its listener's kernel
+	 * socket (a shared port, fork.c); @kfd is the listener port's, which
+	 * the pin holds a reference to, and is not closed with the pin.
+	 */
+	struct cse_uport *listener;
 };
 
 /* A socket option set before the socket was converted, to replay. */
@@ -73,6 +80,9 @@ struct cse_usock {
 	bool own_flow;			/* its port steers one connection */
 	bool flow_used;			/* ... which connect() has used */
 	bool hide_port;			/* UDP, disconnected: port shows 0 */
+	bool accepting;			/* cse.ko knows it accepts (fork.c) */
+	bool pins;			/* shared port: pin each connection */
+	int backlog;			/* listen()'s, for a child's twin */
 	enum cse_conn_state conn;	/* streams: see the enum */
 	uint32_t slot;
 	struct cse_sock *sk;
@@ -97,8 +107,10 @@ bool cse_fd_maybe_ours(int fd);
 void cse_fd_set(int fd, struct cse_usock *u);
 /* Forget @fd; frees a kernel-state socket that no descriptor names. */
 void cse_fd_clear(int fd);
-/* Forget every descriptor (a forked child). */
-void cse_fdtab_forget(void);
+/* Call @fn for each descriptor in the table (a forked child). */
+void cse_fdtab_walk(void (*fn)(int fd, struct cse_usock *u));
+/* Close every descriptor of the library's own (a forked child). */
+void cse_fd_close_private(void);
 
 struct cse_usock *cse_usock_new(int type);
 /* Drop what a kernel-state socket recorded and free it. */
@@ -109,11 +121,15 @@ void cse_usock_put(struct cse_usock *u);
 void cse_usock_released(uint32_t slot);
 
 struct cse_uport *cse_uport_new(int kfd, uint32_t filter);
+/* A pin of a connection on @listener's port (see struct cse_uport). */
+struct cse_uport *cse_uport_pin(struct cse_uport *listener, uint32_t filter);
 void cse_uport_get(struct cse_uport *p);
 void cse_uport_put(struct cse_uport *p);
 /* Give the port back to the kernel now (cse_inst_unlock() does). */
 void cse_uport_release(struct cse_uport *p);
 
+/* A stack socket's free hook: its hold on a port goes. */
+void cse_usock_port_gone(void *arg);
 /* Wire @u's stack socket to its slot and port (notify and free hooks). */
 void cse_usock_attach_sk(struct cse_usock *u);
 
