@@ -34,7 +34,7 @@ KSRC_MEMBERS := \
 	scripts/spelling.txt \
 	scripts/const_structs.checkpatch
 
-all: module ulib selftests bench e2e csectl
+all: module ulib selftests bench-progs e2e csectl
 
 $(KSRC_STAMP): $(KSRC_TAR)
 	@echo "  EXTRACT kselftest harness and checkpatch from $(KSRC_TAR)"
@@ -73,16 +73,23 @@ selftests: $(KSRC_STAMP)
 	@mkdir -p $(BUILD)/selftests
 	$(MAKE) -C selftests KSFT_DIR=$(KSFT_DIR) OUTPUT=$(BUILD)/selftests
 
-# The ring benchmark (runs in the VM; prints a table, never fails):
-#   make bench && tools/vm/run -- build/bench/cse_bench [-d SECONDS]
-bench:
+# The benchmark programs; the ring benchmark runs in the VM (prints a
+# table, never fails):  make && tools/vm/run -- build/bench/cse_bench
+bench-progs:
 	@mkdir -p $(BUILD)/bench
 	$(MAKE) -C tools/bench OUTPUT=$(BUILD)/bench UAPI_DIR=$(SRC)/uapi
+
+# The application benchmark (issue: servers against the kernel): one VM
+# boot, every server on the kernel's sockets and under libcse.so, one
+# table with the kernel as 1.0. Prints, never passes or fails.
+#   make bench BENCH_APPS_ARGS="-d 10"
+bench: setup all
+	tools/vm/run -t 3000 -- tools/bench/apps-bench $(BENCH_APPS_ARGS)
 
 # The stack beside the kernel (prints a table, never fails; not in make
 # check): in-memory link, loopback, veth, TAP, and netem in the VM.
 #   make bench-stack [BENCH_ARGS="-d SECONDS -D VM_SECONDS --no-vm"]
-bench-stack: bench
+bench-stack: bench-progs
 	@$(SRC)/tools/bench/stack-bench $(BENCH_ARGS)
 
 # csectl (tools/csectl/, libnl-genl-3), into build/tools/csectl.
@@ -180,6 +187,7 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all module sparse ulib ulib-tests selftests e2e vm-warn-module setup \
-	fuzz fuzz-build bench bench-stack csectl install modules_install \
+	fuzz fuzz-build bench bench-progs bench-stack csectl install \
+	modules_install \
 	install-udev dkms-source \
 	check demo clean kdir-check

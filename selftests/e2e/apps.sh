@@ -98,7 +98,7 @@ nc_lines() {
 }
 
 case_nc_udp_out() {
-	peer timeout 8 nc -u -l "$PEER" 9010 >"$W/ugot" &
+	peer timeout 15 nc -u -l "$PEER" 9010 >"$W/ugot" &
 	local srv=$!
 	wait_tcp bound_udp peer 9010 || return 1
 	nc_lines | cse "$W/log" timeout 20 nc -u -q 1 "$PEER" 9010 || return 1
@@ -108,7 +108,7 @@ case_nc_udp_out() {
 }
 
 case_nc_udp_in() {
-	cse "$W/log" timeout 8 nc -u -l 9011 >"$W/ugot" &
+	cse "$W/log" timeout 15 nc -u -l 9011 >"$W/ugot" &
 	local srv=$!
 	wait_tcp bound_udp 9011 || return 1
 	nc_lines | peer timeout 20 nc -u -q 1 "$LOCAL" 9011 || return 1
@@ -123,7 +123,7 @@ case_nc_udp_in() {
 # UDP: 64 KiB of numbered lines in 1400-byte datagrams (one frame each);
 # every one must arrive intact. With BIG=8192 they are larger than the MTU.
 case_socat_udp_out() {
-	peer timeout 20 socat -u -T 2 UDP-RECV:9005 CREATE:"$W/ugot" &
+	peer timeout 30 socat -u -T 6 UDP-RECV:9005 CREATE:"$W/ugot" &
 	local srv=$!
 	wait_tcp bound_udp peer 9005 || return 1
 	cse "$W/log" timeout 20 socat -u -b "${BIG:-1400}" OPEN:"$W/lines" \
@@ -140,7 +140,7 @@ case_socat_udp_big() {
 	[ $rc = 0 ] || { echo "# out failed" >>"$W/log"; return $rc; }
 	: >"$W/log"
 	rm -f "$W/ugot"
-	cse "$W/log" timeout 20 socat -u -T 2 UDP-RECV:9007 CREATE:"$W/ugot" &
+	cse "$W/log" timeout 30 socat -u -T 6 UDP-RECV:9007 CREATE:"$W/ugot" &
 	local srv=$!
 	wait_tcp bound_udp 9007 || return 1
 	peer timeout 20 socat -u -b 8192 OPEN:"$W/lines" UDP-SENDTO:"$LOCAL":9007 &&
@@ -148,7 +148,7 @@ case_socat_udp_big() {
 }
 
 case_socat_udp_in() {
-	cse "$W/log" timeout 20 socat -u -T 2 UDP-RECV:9006 CREATE:"$W/ugot" &
+	cse "$W/log" timeout 30 socat -u -T 6 UDP-RECV:9006 CREATE:"$W/ugot" &
 	local srv=$!
 	wait_tcp bound_udp 9006 || return 1
 	peer timeout 20 socat -u -b "${BIG:-1400}" OPEN:"$W/lines" \

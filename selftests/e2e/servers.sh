@@ -196,33 +196,41 @@ sys.exit(not (s.get("packets", 0) > 0 and s.get("lost_percent", 100) < 1.0))' \
 
 # iperf3 TCP, 32 MiB each way, each end under cse in turn.
 case_iperf3_tcp() {
-	local n=$((32 << 20)) dir rc=0
-	cse "$W/log" timeout 60 iperf3 -s -1 -B "$LOCAL" -p 5201 >/dev/null &
+	local n=$((32 << 20)) dir rc=0 port=5201 st
+	cse "$W/log" timeout 60 iperf3 -s -1 -B "$LOCAL" -p $port >/dev/null &
 	local srv=$!
-	wait_tcp listening 5201 || return 1
-	peer timeout 60 iperf3 -c "$LOCAL" -p 5201 -n $n -J >"$W/ip1" &&
-	wait $srv && iperf3_tcp_ok "$W/ip1" $n || rc=1
+	wait_tcp listening $port || return 1
+	peer timeout 60 iperf3 -c "$LOCAL" -p $port -n $n -J >"$W/ip1"
+	st=$?
+	wait $srv || st=1
+	iperf3_tcp_ok "$W/ip1" $n && [ $st = 0 ] || rc=1
 	for dir in "" -R; do
-		peer timeout 60 iperf3 -s -1 -B "$PEER" -p 5202 >/dev/null &
+		port=$((port + 1))
+		peer timeout 60 iperf3 -s -1 -B "$PEER" -p $port >/dev/null &
 		srv=$!
-		wait_tcp listening peer 5202 || return 1
-		cse "$W/log" timeout 60 iperf3 -c "$PEER" -p 5202 -n $n $dir \
-			-J >"$W/ip2" && wait $srv && iperf3_tcp_ok "$W/ip2" $n ||
-			rc=1
+		wait_tcp listening peer $port || return 1
+		cse "$W/log" timeout 60 iperf3 -c "$PEER" -p $port -n $n $dir \
+			-J >"$W/ip2"
+		st=$?
+		wait $srv || st=1
+		iperf3_tcp_ok "$W/ip2" $n && [ $st = 0 ] || rc=1
 	done
 	[ $rc = 0 ] && served "$W/log" tcp
 }
 
 # iperf3 UDP both ways from a client under cse, at a rate the VM carries.
 case_iperf3_udp() {
-	local dir rc=0 srv
+	local dir rc=0 srv port=5210 st
 	for dir in "" -R; do
-		peer timeout 60 iperf3 -s -1 -B "$PEER" -p 5203 >/dev/null &
+		port=$((port + 1))
+		peer timeout 60 iperf3 -s -1 -B "$PEER" -p $port >/dev/null &
 		srv=$!
-		wait_tcp listening peer 5203 || return 1
-		cse "$W/log" timeout 60 iperf3 -u -b 5M -t 2 -c "$PEER" -p 5203 \
-			$dir -J >"$W/ip3" && wait $srv && iperf3_udp_ok "$W/ip3" ||
-			rc=1
+		wait_tcp listening peer $port || return 1
+		cse "$W/log" timeout 60 iperf3 -u -b 5M -t 2 -c "$PEER" -p $port \
+			$dir -J >"$W/ip3"
+		st=$?
+		wait $srv || st=1
+		iperf3_udp_ok "$W/ip3" && [ $st = 0 ] || rc=1
 	done
 	[ $rc = 0 ] && grep -q "counters:.* udp_tx=[1-9]" "$W/log" &&
 	grep -q "counters:.* udp_rx=[1-9]" "$W/log"
