@@ -12,41 +12,16 @@
 #include <sys/epoll.h>
 
 #include "kselftest_harness.h"
-#include "cse_net.h"
+#include "cse_frame.h"
 
-struct inst {
-	int fd;
-	struct cse_attach att;
-	uint8_t *area;
-	struct t_ring rx;
-};
-
-static int inst_open(struct inst *in, const struct t_net *t, int rx_entries)
+static int inst_open(struct t_inst *in, const struct t_net *t, int rx_entries)
 {
-	in->area = NULL;
 	t_attach_req(&in->att, t->ifindex);
 	in->att.rx_entries = rx_entries;
-	in->fd = t_open_with(&in->att);
-	if (in->fd < 0)
-		return -1;
-	in->area = t_map(in->fd, &in->att);
-	if (!in->area)
-		return -1;
-	t_ring(&in->rx, in->area, &in->att.rx);
-	return 0;
+	return t_inst_open_with(in, t);
 }
 
-static void inst_close(struct inst *in)
-{
-	if (in->area)
-		munmap(in->area, in->att.mmap_size);
-	if (in->fd >= 0)
-		close(in->fd);
-	in->fd = -1;
-	in->area = NULL;
-}
-
-static int reserve(struct inst *in, int proto, int port)
+static int reserve(struct t_inst *in, int proto, int port)
 {
 	struct cse_port p;
 
@@ -55,7 +30,7 @@ static int reserve(struct inst *in, int proto, int port)
 }
 
 /* Wait up to ms for the RX ring to hold at least n entries. */
-static uint32_t wait_rx(struct inst *in, uint32_t n, int ms)
+static uint32_t wait_rx(struct t_inst *in, uint32_t n, int ms)
 {
 	while (t_ring_avail(&in->rx) < n && ms > 0) {
 		usleep(10000);
@@ -74,7 +49,7 @@ struct frame {
 };
 
 /* Take the next RX entry (the caller releases it); 0 when empty. */
-static int next_frame(struct inst *in, struct frame *f)
+static int next_frame(struct t_inst *in, struct frame *f)
 {
 	uint32_t idx = *in->rx.consumer;
 	const struct cse_desc *d;
@@ -101,7 +76,7 @@ static int next_frame(struct inst *in, struct frame *f)
 }
 
 /* Count and release every entry; those for (proto, dport) counted apart. */
-static int drain(struct inst *in, int proto, int dport, int *other)
+static int drain(struct t_inst *in, int proto, int dport, int *other)
 {
 	struct frame f;
 	int n = 0;
@@ -120,8 +95,8 @@ static int drain(struct inst *in, int proto, int dport, int *other)
 
 FIXTURE(rx) {
 	struct t_net net;
-	struct inst a;
-	struct inst b;
+	struct t_inst a;
+	struct t_inst b;
 };
 
 FIXTURE_SETUP(rx)
@@ -135,8 +110,8 @@ FIXTURE_SETUP(rx)
 
 FIXTURE_TEARDOWN(rx)
 {
-	inst_close(&self->a);
-	inst_close(&self->b);
+	t_inst_close(&self->a);
+	t_inst_close(&self->b);
 	t_net_down(&self->net);
 }
 
@@ -329,7 +304,7 @@ TEST_F(rx, full_ring_drops_and_counts)
 	int port = t_port(8), other;
 	struct cse_stats st;
 
-	inst_close(&self->a);
+	t_inst_close(&self->a);
 	ASSERT_EQ(0, inst_open(&self->a, &self->net, 2));
 	ASSERT_LT(0, reserve(&self->a, IPPROTO_UDP, port));
 	for (int i = 0; i < 6; i++)
@@ -533,7 +508,7 @@ TEST_F(rx, unprivileged_opener_receives_its_flows)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		struct inst in;
+		struct t_inst in;
 		struct cse_port p;
 		char c;
 
