@@ -9,7 +9,8 @@
  * the instance owns), and those steer.c gave it. A flow is tracked from a
  * SYN or SYN-ACK the instance sends, and forgotten when it ends: a RST either
  * way, or both FINs acknowledged. At most max_tcp_flows flows per instance
- * (limits.c); the ones beyond are counted (tcp_untracked) and not reset.
+ * (limits.c); the ones beyond are not reset, and each SYN that could not
+ * start one is counted (tcp_untracked).
  *
  * Locking: one spinlock per instance guards its table. TX takes it once per
  * TCP frame it sends; TX of one instance is serialised already (tx_lock), so

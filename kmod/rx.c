@@ -146,7 +146,9 @@ static unsigned int cse_rx_hook(void *priv, struct sk_buff *skb,
 	/*
 	 * A dead instance's ring has no reader: until its ports are gone,
 	 * what arrives is the kernel's, which answers a challenge ACK to the
-	 * RSTs of reset.c with the RST the peer needs.
+	 * RSTs of reset.c with the RST the peer needs. Such an ACK sees the
+	 * flag: it was set before the RST went out, and the frames' way
+	 * through the devices' queues orders the two.
 	 */
 	if (READ_ONCE(inst->dead))
 		return NF_ACCEPT;

@@ -546,11 +546,12 @@ struct cse_event {
  * @ev_dropped: (k) events dropped because the EV ring was full.
  * @ring_errors: (k) times the module found a user-written index of a ring
  *              out of bounds and ignored it.
- * @tcp_untracked: (k) TCP flows the instance opened (sent a SYN or SYN-ACK
- *              for) that the module could not track because the instance
- *              had max_tcp_flows of them already: they are not reset when
- *              the instance dies (Documentation/security.rst). Reported by
- *              CSE_IOC_GET_STATS only; 0 from modules before it.
+ * @tcp_untracked: (k) SYNs and SYN-ACKs the instance sent that could not
+ *              start a tracked TCP flow because it had max_tcp_flows of
+ *              them already (a retransmitted one counts again): those
+ *              flows are not reset when the instance dies
+ *              (Documentation/security.rst). Reported by CSE_IOC_GET_STATS
+ *              only; 0 from modules before it.
  * @reserved:   must be 0 on entry; the module writes 0.
  *
  * Counters start at 0 with the instance and never reset. They stay readable
