@@ -480,8 +480,9 @@ static void expect_all_reset(struct __test_metadata *_metadata,
 	EXPECT_LT(0, d->res.ahead);
 	EXPECT_LE(d->res.ahead, d->res.challenge_acks);
 	EXPECT_EQ(0, d->bind);
-	TH_LOG("%d resets, the slowest after %d ms; %lld challenge ACKs",
-	       d->res.resets, d->res.max_ms, d->res.challenge_acks);
+	TH_LOG("%d resets, the slowest after %d ms; %lld challenge ACKs for %d flows ahead",
+	       d->res.resets, d->res.max_ms, d->res.challenge_acks,
+	       d->res.ahead);
 }
 
 /* close() of the instance resets 100 connections in every state. */
@@ -546,6 +547,21 @@ static pid_t peer_listener(const struct t_net *t, int port, int ms)
 }
 
 /*
+ * The table has exactly one place left: a SYN to the peer's listener on
+ * 7003 is tracked, one to 7004 after it is not (counted).
+ */
+static void expect_one_place(struct __test_metadata *_metadata,
+			     struct server *sv)
+{
+	__u64 before = t_stats(sv->in.fd).tcp_untracked;
+
+	EXPECT_EQ(1, send_tcp(sv, 7003, 9000, 0, TH_SYN, 0));
+	EXPECT_EQ(before, t_stats(sv->in.fd).tcp_untracked);
+	EXPECT_EQ(1, send_tcp(sv, 7004, 9100, 0, TH_SYN, 0));
+	EXPECT_EQ(before + 1, t_stats(sv->in.fd).tcp_untracked);
+}
+
+/*
  * A SYN that validation refused, or that the peer drops (bad checksum),
  * takes no place in the table: with room for one flow, a good SYN after
  * them is tracked, and only the next is counted as untracked.
@@ -565,7 +581,7 @@ TEST_F(reset, frames_not_believed_make_no_flow)
 	lens[0] = build_tcp(&sv->in, &self->net, 0, sv->port + 1, 7003, 1000,
 			    0, TH_SYN, 0);
 	/* from its port, with a TCP checksum the peer drops */
-	lens[1] = build_tcp(&sv->in, &self->net, 1, sv->port, 7004, 2000, 0,
+	lens[1] = build_tcp(&sv->in, &self->net, 1, sv->port, 7005, 2000, 0,
 			    TH_SYN, 0);
 	f = t_tx_buf(&sv->in, 1);
 	f[50] ^= 0x5a;
@@ -573,12 +589,8 @@ TEST_F(reset, frames_not_believed_make_no_flow)
 	ASSERT_EQ(2, t_kick(sv->in.fd));
 	EXPECT_EQ(1ULL, t_stats(sv->in.fd).tx_rejected);
 	EXPECT_EQ(1ULL, t_stats(sv->in.fd).tx_frames);
-	/* a good one is tracked: the table had room */
-	EXPECT_EQ(1, send_tcp(sv, 7003, 3000, 0, TH_SYN, 0));
 	EXPECT_EQ(0ULL, t_stats(sv->in.fd).tcp_untracked);
-	/* and is full now */
-	EXPECT_EQ(1, send_tcp(sv, 7005, 4000, 0, TH_SYN, 0));
-	EXPECT_EQ(1ULL, t_stats(sv->in.fd).tcp_untracked);
+	expect_one_place(_metadata, sv);
 	EXPECT_EQ(0, t_wait(pid));
 }
 
@@ -623,11 +635,135 @@ TEST_F(reset, reset_flows_leave_the_table)
 	EXPECT_EQ(0ULL, t_stats(sv->in.fd).tcp_untracked);
 	/* the instance resets it itself: the place is free again */
 	EXPECT_EQ(1, send_tcp(sv, 7003, 2001, 0, TH_RST, 0));
-	EXPECT_EQ(1, send_tcp(sv, 7004, 3000, 0, TH_SYN, 0));
-	EXPECT_EQ(0ULL, t_stats(sv->in.fd).tcp_untracked);
-	EXPECT_EQ(1, send_tcp(sv, 7005, 4000, 0, TH_SYN, 0));
-	EXPECT_EQ(1ULL, t_stats(sv->in.fd).tcp_untracked);
+	expect_one_place(_metadata, sv);
 	EXPECT_EQ(0, t_wait(pid));
+}
+
+/* A TCP segment to the server's port, as the test needs it. */
+struct seg {
+	uint16_t sport;
+	uint8_t flags;
+	uint32_t seq;
+	uint32_t ack;
+	uint32_t len;
+};
+
+/* The next TCP segment to the server's port within @ms; 1, or 0. */
+static int next_seg(struct server *sv, struct seg *g, int ms)
+{
+	long long end = now_ms() + ms;
+
+	while (now_ms() < end) {
+		while (t_ring_avail(&sv->in.rx)) {
+			const struct cse_desc *d =
+				t_ring_entry(&sv->in.rx, *sv->in.rx.consumer);
+			const uint8_t *f = sv->in.area + d->addr;
+			const uint8_t *th = f + 34;
+			int ours = d->len >= 54 && f[23] == IPPROTO_TCP &&
+				   get16(th + 2) == sv->port;
+
+			if (ours) {
+				g->sport = get16(th);
+				g->flags = th[13];
+				g->seq = get32(th + 4);
+				g->ack = get32(th + 8);
+				g->len = get16(f + 16) - 20 - (th[12] >> 4) * 4;
+			}
+			t_ring_release(&sv->in.rx, 1);
+			if (ours)
+				return 1;
+		}
+		usleep(2000);
+	}
+	return 0;
+}
+
+/* Wait for a segment with all of @flags; 1 when it came. */
+static int wait_seg(struct server *sv, struct seg *g, uint8_t flags)
+{
+	while (next_seg(sv, g, 2000)) {
+		if ((g->flags & flags) == flags)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * One kernel client in the peer's namespace: connects, half-closes first
+ * when @first, reads to the end and closes.
+ */
+static pid_t fin_client(struct server *sv, int first)
+{
+	struct sockaddr_in sin = t_sin(sv->net, 1, sv->port);
+	pid_t pid = t_in_peer(sv->net);
+	int s;
+	char c;
+
+	if (pid)
+		return pid;
+	t_inst_close(&sv->in);
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	if (connect(s, (struct sockaddr *)&sin, sizeof(sin)))
+		_exit(1);
+	if (first && shutdown(s, SHUT_WR))
+		_exit(2);
+	if (read(s, &c, 1) != 0)
+		_exit(3);
+	close(s);
+	_exit(0);
+}
+
+/*
+ * A flow whose FINs were both acknowledged leaves the table, whoever closed
+ * first: with room for one flow, a new one is tracked after it.
+ */
+static void fin_both_ways(struct __test_metadata *_metadata, struct server *sv,
+			  int peer_first)
+{
+	const uint32_t iss = 5000;
+	struct seg g;
+	pid_t cl, ls;
+
+	ASSERT_EQ(0, set_param("max_tcp_flows", 1));
+	ASSERT_EQ(0, server_open(sv));
+	ls = peer_listener(sv->net, 7003, 3000);
+	ASSERT_LT(0, ls);
+	cl = fin_client(sv, peer_first);
+	ASSERT_LT(0, cl);
+	ASSERT_EQ(1, wait_seg(sv, &g, TH_SYN));
+	EXPECT_EQ(1, send_tcp(sv, g.sport, iss, g.seq + 1, TH_SYN | TH_ACK, 0));
+	if (peer_first) {
+		/* its FIN; ours, acknowledging it; its ACK of ours */
+		ASSERT_EQ(1, wait_seg(sv, &g, TH_FIN));
+		EXPECT_EQ(1, send_tcp(sv, g.sport, iss + 1, g.seq + 1,
+				      TH_FIN | TH_ACK, 0));
+		while (wait_seg(sv, &g, TH_ACK) && g.ack != iss + 2)
+			;
+		EXPECT_EQ(iss + 2, g.ack);
+	} else {
+		/* our FIN; its ACK (or FIN) of it, its FIN; ours acked */
+		ASSERT_EQ(1, wait_seg(sv, &g, TH_ACK));
+		EXPECT_EQ(1, send_tcp(sv, g.sport, iss + 1, g.seq,
+				      TH_FIN | TH_ACK, 0));
+		ASSERT_EQ(1, wait_seg(sv, &g, TH_FIN));
+		EXPECT_EQ(iss + 2, g.ack);
+		EXPECT_EQ(1, send_tcp(sv, g.sport, iss + 2, g.seq + 1,
+				      TH_ACK, 0));
+	}
+	EXPECT_EQ(0, t_wait(cl));
+	EXPECT_EQ(0ULL, t_stats(sv->in.fd).tcp_untracked);
+	expect_one_place(_metadata, sv);
+	EXPECT_EQ(0, t_wait(ls));
+}
+
+TEST_F(reset, flow_closed_by_the_peer_first_leaves_the_table)
+{
+	fin_both_ways(_metadata, &self->sv, 1);
+}
+
+TEST_F(reset, flow_closed_by_the_instance_first_leaves_the_table)
+{
+	fin_both_ways(_metadata, &self->sv, 0);
 }
 
 TEST_HARNESS_MAIN
