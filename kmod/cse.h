@@ -32,6 +32,7 @@ struct cse_limits {
 	u32 min_frame_size;
 	u32 max_frame_size;
 	u64 max_mem;
+	u32 max_tcp_flows;
 };
 
 /**
@@ -127,6 +128,61 @@ struct cse_counters {
 	atomic64_t ev_events;
 	atomic64_t ev_dropped;
 	atomic64_t ring_errors;
+	atomic64_t tcp_untracked;
+};
+
+/* Flags of struct cse_tcp_flow */
+#define CSE_FLOW_ACKED		BIT(0)	/* @ack holds an ACK the instance sent */
+#define CSE_FLOW_FIN_OUT	BIT(1)	/* the instance sent its FIN */
+#define CSE_FLOW_FIN_OUT_ACKED	BIT(2)	/* ... and the peer acknowledged it */
+#define CSE_FLOW_FIN_IN		BIT(3)	/* the peer sent its FIN */
+#define CSE_FLOW_FIN_IN_ACKED	BIT(4)	/* ... and the instance acknowledged it */
+
+/**
+ * struct cse_tcp_flow - one TCP flow of an instance, seen from its side
+ * @node:    entry in its bucket of struct cse_flows.
+ * @laddr:   the instance's address.
+ * @raddr:   the peer's.
+ * @lport:   the instance's port.
+ * @rport:   the peer's.
+ * @snd_nxt: the sequence number after the last one the instance sent
+ *           (SYN and FIN count), the highest seen.
+ * @ack:     the highest acknowledgment number the instance sent.
+ * @fin_out: the sequence number after the instance's FIN.
+ * @fin_in:  the sequence number after the peer's FIN.
+ * @flags:   CSE_FLOW_*.
+ * @mac:     where the instance's last frame of the flow went (next hop).
+ */
+struct cse_tcp_flow {
+	struct hlist_node node;
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	__be16 rport;
+	u32 snd_nxt;
+	u32 ack;
+	u32 fin_out;
+	u32 fin_in;
+	u8 flags;
+	u8 mac[ETH_ALEN];
+};
+
+/**
+ * struct cse_flows - the TCP flows an instance has open (flow.c)
+ * @lock:    guards everything below; taken by TX (process context, with
+ *           BH off), RX (softirq) and the instance's death.
+ * @table:   hash buckets of struct cse_tcp_flow, CSE_FLOW_BUCKETS of them.
+ * @seed:    hash seed.
+ * @count:   entries in @table.
+ * @closing: entries whose own FIN still waits for the peer's ACK; RX looks
+ *           at plain ACKs only while there are any (read locklessly).
+ */
+struct cse_flows {
+	spinlock_t lock;	/* the table and its counts */
+	struct hlist_head *table;
+	u32 seed;
+	u32 count;
+	u32 closing;
 };
 
 /**
@@ -206,11 +262,13 @@ struct cse_filter {
  * @nr_filters: how many.
  * @filter_id: id of the last filter created.
  * @stats:    counters.
+ * @flows:    the TCP flows it has open, reset when it dies (flow.c).
  * @socks_lock: serialises creating and releasing socket files and the
  *            instance's death, so a slot is free exactly when user space
  *            can see that its file was released.
  * @dead:     the instance's own file was released; its socket files poll
- *            as hung up. Written under @socks_lock.
+ *            as hung up, and RX hands every frame to the kernel (rx.c).
+ *            Written under @socks_lock.
  * @nr_socks: socket files that exist (under @socks_lock; read locklessly
  *            by genl.c).
  * @ifindex:  the device the instance attached to, kept after it went away;
@@ -246,6 +304,7 @@ struct cse_inst {
 	u32 nr_filters;
 	u32 filter_id;
 	struct cse_counters stats;
+	struct cse_flows flows;
 	struct mutex socks_lock;	/* socket files of the slots */
 	bool dead;
 	u32 nr_socks;
@@ -319,6 +378,18 @@ void cse_rx_stop(struct cse_inst *inst, struct net_device *dev);
 
 /* tx.c */
 long cse_ioctl_tx_kick(struct cse_inst *inst, void __user *uarg);
+bool cse_tx_frame_ok(struct cse_inst *inst, struct net_device *dev,
+		     const struct sk_buff *skb);
+
+/* flow.c */
+int cse_flows_init(struct cse_inst *inst);
+void cse_flows_destroy(struct cse_inst *inst);
+void cse_flow_tx(struct cse_inst *inst, const struct sk_buff *skb);
+void cse_flow_rx(struct cse_inst *inst, const struct sk_buff *skb);
+void cse_flows_take(struct cse_inst *inst, struct hlist_head *out);
+
+/* reset.c */
+void cse_reset_flows(struct cse_inst *inst);
 
 /* port.c */
 long cse_ioctl_port_reserve(struct cse_inst *inst, void __user *uarg);

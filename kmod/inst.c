@@ -46,11 +46,12 @@ struct cse_inst *cse_inst_create(void)
 	if (!inst)
 		return ERR_PTR(-ENOMEM);
 
+	err = cse_flows_init(inst);
+	if (err)
+		goto err_flows;
 	err = cse_inst_alloc_id(inst);
-	if (err) {
-		kfree(inst);
-		return ERR_PTR(err);
-	}
+	if (err)
+		goto err_flows;
 
 	refcount_set(&inst->refs, 1);
 	mutex_init(&inst->lock);
@@ -69,6 +70,11 @@ struct cse_inst *cse_inst_create(void)
 	xa_store(&cse_insts, inst->id, inst, GFP_KERNEL);
 	cse_genl_inst_new(inst);
 	return inst;
+
+err_flows:
+	cse_flows_destroy(inst);
+	kfree(inst);
+	return ERR_PTR(err);
 }
 
 /*
@@ -127,6 +133,7 @@ void cse_inst_put(struct cse_inst *inst)
 	xa_erase(&cse_insts, inst->id);
 	cse_genl_inst_del(inst);
 	cse_area_destroy(inst->area);
+	cse_flows_destroy(inst);
 	put_pid(inst->owner);
 	put_cred(inst->cred);
 	put_net(inst->net);
@@ -139,13 +146,15 @@ void cse_inst_put(struct cse_inst *inst)
 /*
  * The instance's own file was released: its last descriptor was closed and
  * its last mapping unmapped. Everything that acts on the network goes now,
- * as if no socket file existed: ports, filters, the RX hook, the device.
+ * as if no socket file existed: its TCP flows are reset while it still owns
+ * their ports (reset.c), then ports, filters, the RX hook, the device go.
  * Socket files that outlive it keep only the area alive (their slots live
  * there) and poll as hung up; the last of them frees the instance.
  */
 void cse_inst_close(struct cse_inst *inst)
 {
 	cse_socks_kill(inst);
+	cse_reset_flows(inst);
 	cse_port_release_all(inst);
 	cse_netdev_release(inst);
 	/*

@@ -70,10 +70,22 @@ module_param_cb(max_mem_mb, &cse_uint_param_ops, &max_mem_mb, 0644);
 MODULE_PARM_DESC(max_mem_mb,
 		 "Most MiB of rings and frame buffers per instance (1..4096; default 64)");
 
+/*
+ * TCP flows tracked per instance so that its death resets them (flow.c);
+ * each costs about 64 bytes. 0 turns tracking off.
+ */
+static struct cse_uint_param max_tcp_flows = {
+	.val = 16384, .min = 0, .max = 1U << 20,
+};
+module_param_cb(max_tcp_flows, &cse_uint_param_ops, &max_tcp_flows, 0644);
+MODULE_PARM_DESC(max_tcp_flows,
+		 "Most TCP flows per instance reset when it dies (0..1048576; default 16384)");
+
 void cse_limits_get(struct cse_limits *limits)
 {
 	limits->max_ring_entries = READ_ONCE(max_ring_entries.val);
 	limits->min_frame_size = CSE_FRAME_SIZE_MIN;
 	limits->max_frame_size = READ_ONCE(max_frame_size.val);
 	limits->max_mem = (u64)READ_ONCE(max_mem_mb.val) << 20;
+	limits->max_tcp_flows = READ_ONCE(max_tcp_flows.val);
 }

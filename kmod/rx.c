@@ -143,12 +143,22 @@ static unsigned int cse_rx_hook(void *priv, struct sk_buff *skb,
 {
 	struct cse_inst *inst = priv;
 
+	/*
+	 * A dead instance's ring has no reader: until its ports are gone,
+	 * what arrives is the kernel's, which answers a challenge ACK to the
+	 * RSTs of reset.c with the RST the peer needs. Such an ACK sees the
+	 * flag: it was set before the RST went out, and the frames' way
+	 * through the devices' queues orders the two.
+	 */
+	if (READ_ONCE(inst->dead))
+		return NF_ACCEPT;
 	switch (cse_steer(inst, skb)) {
 	case CSE_COPY:
 		if (!skb_is_gso(skb))
 			cse_rx_one(inst, skb);
 		return NF_ACCEPT;
 	case CSE_TAKE:
+		cse_flow_rx(inst, skb);
 		if (!skb_is_gso(skb))
 			cse_rx_one(inst, skb);
 		else if (cse_rx_gso(inst, skb))

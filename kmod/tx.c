@@ -120,9 +120,12 @@ static bool cse_tx_ip_ok(struct cse_inst *inst, struct net_device *dev,
 			      iph->daddr, ports[1]);
 }
 
-/* The frame rules, on the module's private copy. Under RCU. */
-static bool cse_tx_frame_ok(struct cse_inst *inst, struct net_device *dev,
-			    const struct sk_buff *skb)
+/*
+ * The frame rules, on the module's private copy. Under RCU. The RSTs of a
+ * dying instance pass them too (reset.c).
+ */
+bool cse_tx_frame_ok(struct cse_inst *inst, struct net_device *dev,
+		     const struct sk_buff *skb)
 {
 	const struct ethhdr *eth = (const void *)skb->data;
 
@@ -187,6 +190,8 @@ static void cse_tx_one(struct cse_inst *inst, struct net_device *dev,
 	skb_reset_mac_header(skb);
 	skb_set_network_header(skb, ETH_HLEN);
 	skb->protocol = eth_hdr(skb)->h_proto;
+	if (skb->protocol == htons(ETH_P_IP))
+		cse_flow_tx(inst, skb);
 	rc = dev_queue_xmit(skb);
 	/* net_xmit_eval() evaluates its argument twice: never the call. */
 	if (net_xmit_eval(rc)) {

@@ -215,6 +215,33 @@ static inline pid_t t_in_peer(const struct t_net *t)
 	return 0;
 }
 
+/*
+ * Fork a child into the peer's namespace that says when it is ready: in
+ * the child, returns 0 and *@ready is the descriptor to write one byte to
+ * once it is; in the parent, returns the child's pid after that byte came,
+ * or -1.
+ */
+static inline pid_t t_in_peer_sync(const struct t_net *t, int *ready)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		return -1;
+	pid = t_in_peer(t);
+	if (!pid) {
+		close(p[0]);
+		*ready = p[1];
+		return 0;
+	}
+	close(p[1]);
+	if (pid < 0 || read(p[0], &c, 1) != 1)
+		pid = -1;
+	close(p[0]);
+	return pid;
+}
+
 /* Wait for a child; its exit status, or -1. */
 static inline int t_wait(pid_t pid)
 {
@@ -277,13 +304,20 @@ static inline long t_udp_rxq(int port)
 	return ret;
 }
 
-/* A counter of /proc/net/snmp ("Udp", "InDatagrams"), or -1. */
-static inline long long t_snmp(const char *proto, const char *field)
+/*
+ * A counter of a /proc/net file of name and value lines, "snmp" or
+ * "netstat" (@proto "TcpExt", @field "TCPChallengeACK"), or -1.
+ */
+static inline long long t_net_counter(const char *file, const char *proto,
+				      const char *field)
 {
-	char names[1024], vals[1024], *n, *v, *sn, *sv;
+	char names[4096], vals[4096], path[64], *n, *v, *sn, *sv;
 	size_t plen = strlen(proto);
 	long long ret = -1;
-	FILE *f = fopen("/proc/net/snmp", "r");
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/net/%s", file);
+	f = fopen(path, "r");
 
 	if (!f)
 		return -1;
@@ -304,6 +338,12 @@ static inline long long t_snmp(const char *proto, const char *field)
 	}
 	fclose(f);
 	return ret;
+}
+
+/* A counter of /proc/net/snmp ("Udp", "InDatagrams"), or -1. */
+static inline long long t_snmp(const char *proto, const char *field)
+{
+	return t_net_counter("snmp", proto, field);
 }
 
 static inline void t_net_down(struct t_net *t)

@@ -12,13 +12,13 @@
 #include <sys/epoll.h>
 
 #include "kselftest_harness.h"
-#include "cse_net.h"
+#include "cse_frame.h"
 #include "cse_rxring.h"
 
 FIXTURE(rx) {
 	struct t_net net;
-	struct inst a;
-	struct inst b;
+	struct t_inst a;
+	struct t_inst b;
 };
 
 FIXTURE_SETUP(rx)
@@ -32,8 +32,8 @@ FIXTURE_SETUP(rx)
 
 FIXTURE_TEARDOWN(rx)
 {
-	inst_close(&self->a);
-	inst_close(&self->b);
+	t_inst_close(&self->a);
+	t_inst_close(&self->b);
 	t_net_down(&self->net);
 }
 
@@ -226,7 +226,7 @@ TEST_F(rx, full_ring_drops_and_counts)
 	int port = t_port(8), other;
 	struct cse_stats st;
 
-	inst_close(&self->a);
+	t_inst_close(&self->a);
 	ASSERT_EQ(0, inst_open(&self->a, &self->net, 2));
 	ASSERT_LT(0, reserve(&self->a, IPPROTO_UDP, port));
 	for (int i = 0; i < 6; i++)
@@ -430,7 +430,7 @@ TEST_F(rx, unprivileged_opener_receives_its_flows)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		struct inst in;
+		struct t_inst in;
 		struct cse_port p;
 		char c;
 

@@ -1,56 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * An attached instance with its RX ring mapped, for the steering tests:
- * open one, wait for frames, take them apart, count and release them.
+ * The steering tests' side of an instance (cse_frame.h): open one with a
+ * given RX ring, wait for frames, take them apart, count and release them.
  */
 #ifndef CSE_SELFTEST_RXRING_H
 #define CSE_SELFTEST_RXRING_H
 
 #include <netinet/ip.h>
 
-#include "cse_net.h"
+#include "cse_frame.h"
 
-struct inst {
-	int fd;
-	struct cse_attach att;
-	uint8_t *area;
-	struct t_ring rx;
-};
-
-/* Open, asking for features @want, attach and map; -1 on failure. */
-static inline int inst_open_want(struct inst *in, const struct t_net *t,
+/* Open with @rx_entries RX slots, asking for features @want, and map. */
+static inline int inst_open_want(struct t_inst *in, const struct t_net *t,
 				 int rx_entries, __u64 want)
 {
-	in->area = NULL;
 	t_attach_req(&in->att, t->ifindex);
 	in->att.rx_entries = rx_entries;
-	in->fd = t_open_want(&in->att, want);
-	if (in->fd < 0)
-		return -1;
-	in->area = t_map(in->fd, &in->att);
-	if (!in->area)
-		return -1;
-	t_ring(&in->rx, in->area, &in->att.rx);
-	return 0;
+	return t_inst_open_want(in, t, want);
 }
 
-static inline int inst_open(struct inst *in, const struct t_net *t,
+static inline int inst_open(struct t_inst *in, const struct t_net *t,
 			    int rx_entries)
 {
 	return inst_open_want(in, t, rx_entries, 0);
 }
 
-static inline void inst_close(struct inst *in)
-{
-	if (in->area)
-		munmap(in->area, in->att.mmap_size);
-	if (in->fd >= 0)
-		close(in->fd);
-	in->fd = -1;
-	in->area = NULL;
-}
-
-static inline int reserve(struct inst *in, int proto, int port)
+static inline int reserve(struct t_inst *in, int proto, int port)
 {
 	struct cse_port p;
 
@@ -59,7 +34,7 @@ static inline int reserve(struct inst *in, int proto, int port)
 }
 
 /* Wait up to ms for the RX ring to hold at least n entries. */
-static inline uint32_t wait_rx(struct inst *in, uint32_t n, int ms)
+static inline uint32_t wait_rx(struct t_inst *in, uint32_t n, int ms)
 {
 	while (t_ring_avail(&in->rx) < n && ms > 0) {
 		usleep(10000);
@@ -78,7 +53,7 @@ struct frame {
 };
 
 /* Take the next RX entry (the caller releases it); 0 when empty. */
-static inline int next_frame(struct inst *in, struct frame *f)
+static inline int next_frame(struct t_inst *in, struct frame *f)
 {
 	uint32_t idx = *in->rx.consumer;
 	const struct cse_desc *d;
@@ -105,7 +80,7 @@ static inline int next_frame(struct inst *in, struct frame *f)
 }
 
 /* Count and release every entry; those for (proto, dport) counted apart. */
-static inline int drain(struct inst *in, int proto, int dport, int *other)
+static inline int drain(struct t_inst *in, int proto, int dport, int *other)
 {
 	struct frame f;
 	int n = 0;

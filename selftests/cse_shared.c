@@ -17,7 +17,7 @@
 
 FIXTURE(shared) {
 	struct t_net net;
-	struct inst a, b;
+	struct t_inst a, b;
 	int ls;			/* the listening socket both adopt */
 	int port;
 	int ready;
@@ -43,8 +43,8 @@ FIXTURE_SETUP(shared)
 
 FIXTURE_TEARDOWN(shared)
 {
-	inst_close(&self->a);
-	inst_close(&self->b);
+	t_inst_close(&self->a);
+	t_inst_close(&self->b);
 	if (self->ls >= 0)
 		close(self->ls);
 	t_net_down(&self->net);
@@ -148,7 +148,7 @@ static int peer_syns(FIXTURE_DATA(shared) *self, int n)
  * @want ring entries (ARP requests are copied to every instance: only the
  * port's segments count). Released.
  */
-static int got(FIXTURE_DATA(shared) *self, struct inst *in, int want, int ms)
+static int got(FIXTURE_DATA(shared) *self, struct t_inst *in, int want, int ms)
 {
 	wait_rx(in, want, ms);
 	usleep(100000);
@@ -246,7 +246,7 @@ TEST_F(shared, other_segments_go_to_the_oldest_unless_pinned)
 	EXPECT_EQ(2, got(self, &self->b, 2, 2000));
 	EXPECT_EQ(1, got(self, &self->a, 1, 2000));
 	/* the oldest goes: the next one gets the unpinned rest */
-	inst_close(&self->a);
+	t_inst_close(&self->a);
 	ASSERT_EQ(0, raw_segment(self, y, TH_ACK));
 	EXPECT_EQ(1, got(self, &self->b, 1, 2000));
 }

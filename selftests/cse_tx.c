@@ -9,34 +9,13 @@
 #include <poll.h>
 
 #include "kselftest_harness.h"
-#include "cse_net.h"
-
-struct inst {
-	int fd;
-	struct cse_attach att;
-	uint8_t *area;
-	struct t_ring rx;
-	struct t_ring tx;
-};
+#include "cse_frame.h"
 
 FIXTURE(tx) {
 	struct t_net net;
-	struct inst in;
+	struct t_inst in;
 	int port;	/* owned UDP port */
 };
-
-static int inst_open(struct inst *in, const struct t_net *t)
-{
-	in->fd = t_open_attached(t->ifindex, &in->att);
-	if (in->fd < 0)
-		return -1;
-	in->area = t_map(in->fd, &in->att);
-	if (!in->area)
-		return -1;
-	t_ring(&in->rx, in->area, &in->att.rx);
-	t_ring(&in->tx, in->area, &in->att.tx);
-	return 0;
-}
 
 FIXTURE_SETUP(tx)
 {
@@ -46,7 +25,7 @@ FIXTURE_SETUP(tx)
 	self->in.area = NULL;
 	T_NEED_NET();
 	ASSERT_EQ(0, t_net_up(&self->net));
-	ASSERT_EQ(0, inst_open(&self->in, &self->net));
+	ASSERT_EQ(0, t_inst_open(&self->in, &self->net));
 	self->port = t_port(0);
 	t_port_req(&p, IPPROTO_UDP, self->port);
 	ASSERT_LT(0, t_reserve(self->in.fd, &p));
@@ -54,55 +33,8 @@ FIXTURE_SETUP(tx)
 
 FIXTURE_TEARDOWN(tx)
 {
-	if (self->in.area)
-		munmap(self->in.area, self->in.att.mmap_size);
-	if (self->in.fd >= 0)
-		close(self->in.fd);
+	t_inst_close(&self->in);
 	t_net_down(&self->net);
-}
-
-/* Fill in the IPv4 header checksum and the TCP/UDP checksum of a frame. */
-static void fix_checksums(uint8_t *f)
-{
-	struct iphdr *ip = (void *)(f + 14);
-	uint32_t ihl = ip->ihl * 4, l4len = ntohs(ip->tot_len) - ihl, sum;
-	uint8_t *l4 = f + 14 + ihl, pseudo[12];
-	uint16_t c;
-	int at = ip->protocol == IPPROTO_TCP ? 16 : 6;
-
-	ip->check = 0;
-	ip->check = htons(~csum_fold32(csum_add(0, ip, ihl)) & 0xffff);
-	l4[at] = l4[at + 1] = 0;
-	memcpy(pseudo, &ip->saddr, 8);
-	pseudo[8] = 0;
-	pseudo[9] = ip->protocol;
-	pseudo[10] = l4len >> 8;
-	pseudo[11] = l4len & 0xff;
-	sum = csum_add(csum_add(0, pseudo, 12), l4, l4len);
-	c = ~csum_fold32(sum);
-	l4[at] = c >> 8;
-	l4[at + 1] = c & 0xff;
-}
-
-/* Ethernet + IPv4 header for our address to the peer. */
-static uint32_t build_ip(uint8_t *f, const struct t_net *t,
-			 const uint8_t *src_mac, int proto, uint32_t l4len)
-{
-	struct iphdr *ip = (void *)(f + 14);
-
-	memcpy(f, t->peer_mac, 6);
-	memcpy(f + 6, src_mac, 6);
-	f[12] = 0x08;
-	f[13] = 0x00;
-	memset(ip, 0, sizeof(*ip));
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->ttl = 64;
-	ip->protocol = proto;
-	ip->tot_len = htons(20 + l4len);
-	ip->saddr = t_addr(t, 1);
-	ip->daddr = t_addr(t, 2);
-	return 14 + 20 + l4len;
 }
 
 static uint32_t build_udp(uint8_t *f, const struct t_net *t,
@@ -111,7 +43,7 @@ static uint32_t build_udp(uint8_t *f, const struct t_net *t,
 {
 	size_t n = strlen(payload);
 	uint8_t *u = f + 34;
-	uint32_t len = build_ip(f, t, src_mac, IPPROTO_UDP, 8 + n);
+	uint32_t len = t_build_ip(f, t, src_mac, IPPROTO_UDP, 8 + n);
 
 	u[0] = sport >> 8;
 	u[1] = sport & 0xff;
@@ -120,40 +52,8 @@ static uint32_t build_udp(uint8_t *f, const struct t_net *t,
 	u[4] = (8 + n) >> 8;
 	u[5] = (8 + n) & 0xff;
 	memcpy(u + 8, payload, n);
-	fix_checksums(f);
+	t_fix_checksums(f);
 	return len;
-}
-
-/* The next free TX slot's buffer (slot = producer index). */
-static uint8_t *tx_buf(struct inst *in, uint32_t i)
-{
-	uint32_t idx = *in->tx.producer + i;
-
-	return in->area + in->att.tx_frames +
-	       (uint64_t)(idx & in->tx.mask) * in->att.frame_size;
-}
-
-/* Publish n entries whose frames are in their own slots. */
-static void tx_publish(struct inst *in, const uint32_t *lens, uint32_t n)
-{
-	uint32_t prod = *in->tx.producer;
-
-	for (uint32_t i = 0; i < n; i++) {
-		struct cse_desc *d = t_ring_entry(&in->tx, prod + i);
-
-		d->addr = in->att.tx_frames +
-			  (uint64_t)((prod + i) & in->tx.mask) * in->att.frame_size;
-		d->len = lens[i];
-		d->flags = 0;
-	}
-	__atomic_store_n(in->tx.producer, prod + n, __ATOMIC_RELEASE);
-}
-
-static int kick(int fd)
-{
-	int ret = ioctl(fd, CSE_IOC_TX_KICK, 0);
-
-	return ret < 0 ? -errno : ret;
 }
 
 /*
@@ -164,13 +64,9 @@ static int kick(int fd)
 static pid_t peer_receiver(const struct t_net *t, int port, const char *expect,
 			   int ms)
 {
-	int p[2];
-	char c;
-	pid_t pid;
+	int ready;
+	pid_t pid = t_in_peer_sync(t, &ready);
 
-	if (pipe(p))
-		return -1;
-	pid = t_in_peer(t);
 	if (!pid) {
 		struct sockaddr_in sin = {
 			.sin_family = AF_INET,
@@ -185,17 +81,13 @@ static pid_t peer_receiver(const struct t_net *t, int port, const char *expect,
 		if (bind(s, (struct sockaddr *)&sin, sizeof(sin)))
 			_exit(255);
 		setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		if (write(p[1], "r", 1) != 1)
+		if (write(ready, "r", 1) != 1)
 			_exit(255);
 		while ((r = recv(s, buf, sizeof(buf), 0)) >= 0)
 			n += r == (ssize_t)strlen(expect) &&
 			     !memcmp(buf, expect, r);
 		_exit(n > 250 ? 250 : n);
 	}
-	close(p[1]);
-	if (pid < 0 || read(p[0], &c, 1) != 1)
-		pid = -1;
-	close(p[0]);
 	return pid;
 }
 
@@ -216,10 +108,10 @@ TEST_F(tx, valid_udp_frame_reaches_the_peer)
 
 	ASSERT_LT(0, pid);
 	EXPECT_EQ(CSE_RING_NEED_WAKEUP, *self->in.tx.flags);
-	len = build_udp(tx_buf(&self->in, 0), &self->net, self->in.att.mac,
+	len = build_udp(t_tx_buf(&self->in, 0), &self->net, self->in.att.mac,
 			self->port, 7000, "tx!");
-	tx_publish(&self->in, &len, 1);
-	EXPECT_EQ(1, kick(self->in.fd));
+	t_tx_publish(&self->in, &len, 1);
+	EXPECT_EQ(1, t_kick(self->in.fd));
 	/* completed: the consumer passed the entry, the flag asks for kicks */
 	EXPECT_EQ(*self->in.tx.producer,
 		  __atomic_load_n(self->in.tx.consumer, __ATOMIC_ACQUIRE));
@@ -230,7 +122,7 @@ TEST_F(tx, valid_udp_frame_reaches_the_peer)
 	EXPECT_EQ((unsigned long long)len, st.tx_bytes);
 	EXPECT_EQ(0ULL, st.tx_rejected);
 	/* nothing left: a kick now consumes nothing */
-	EXPECT_EQ(0, kick(self->in.fd));
+	EXPECT_EQ(0, t_kick(self->in.fd));
 }
 
 TEST_F(tx, one_kick_sends_a_batch)
@@ -240,10 +132,10 @@ TEST_F(tx, one_kick_sends_a_batch)
 
 	ASSERT_LT(0, pid);
 	for (int i = 0; i < 32; i++)
-		lens[i] = build_udp(tx_buf(&self->in, i), &self->net,
+		lens[i] = build_udp(t_tx_buf(&self->in, i), &self->net,
 				    self->in.att.mac, self->port, 7000, "batch");
-	tx_publish(&self->in, lens, 32);
-	EXPECT_EQ(32, kick(self->in.fd));
+	t_tx_publish(&self->in, lens, 32);
+	EXPECT_EQ(32, t_kick(self->in.fd));
 	EXPECT_EQ(32, t_wait(pid));
 	EXPECT_EQ(32ULL, t_stats(self->in.fd).tx_frames);
 }
@@ -264,7 +156,7 @@ TEST_F(tx, spoofed_or_malformed_frames_are_dropped_and_counted)
 
 	ASSERT_LT(0, pid);
 	for (int sp = 0; sp < SP_MAX; sp++) {
-		uint8_t *f = tx_buf(&self->in, 0);
+		uint8_t *f = t_tx_buf(&self->in, 0);
 		uint32_t prod = *self->in.tx.producer;
 		struct cse_desc *d = t_ring_entry(&self->in.tx, prod);
 		struct iphdr *ip = (void *)(f + 14);
@@ -276,7 +168,7 @@ TEST_F(tx, spoofed_or_malformed_frames_are_dropped_and_counted)
 		switch (sp) {
 		case SP_SRC_IP:
 			ip->saddr = t_addr(&self->net, 99);
-			fix_checksums(f);
+			t_fix_checksums(f);
 			break;
 		case SP_IPV6:
 			f[12] = 0x86;
@@ -287,11 +179,11 @@ TEST_F(tx, spoofed_or_malformed_frames_are_dropped_and_counted)
 			break;
 		case SP_TOT_LEN:
 			ip->tot_len = htons(ntohs(ip->tot_len) + 1);
-			fix_checksums(f);
+			t_fix_checksums(f);
 			break;
 		case SP_FRAGMENT:
 			ip->frag_off = htons(0x2000);	/* more fragments */
-			fix_checksums(f);
+			t_fix_checksums(f);
 			break;
 		case SP_ICMP:
 			ip->protocol = IPPROTO_ICMP;
@@ -319,7 +211,7 @@ TEST_F(tx, spoofed_or_malformed_frames_are_dropped_and_counted)
 		if (sp == SP_RX_REGION)
 			d->addr = self->in.att.rx_frames;
 		__atomic_store_n(self->in.tx.producer, prod + 1, __ATOMIC_RELEASE);
-		EXPECT_EQ(1, kick(self->in.fd));
+		EXPECT_EQ(1, t_kick(self->in.fd));
 		st = t_stats(self->in.fd);
 		EXPECT_EQ((unsigned long long)sp + 1, st.tx_rejected) {
 			TH_LOG("spoil %d was not rejected", sp);
@@ -344,12 +236,12 @@ TEST_F(tx, connected_filter_sends_only_to_its_remote)
 	p.remote_addr = t_addr(&self->net, 2);
 	p.remote_port = htons(7001);
 	ASSERT_LT(0, t_reserve(self->in.fd, &p));
-	lens[0] = build_udp(tx_buf(&self->in, 0), &self->net, self->in.att.mac,
+	lens[0] = build_udp(t_tx_buf(&self->in, 0), &self->net, self->in.att.mac,
 			    port, 7001, "conn");
-	lens[1] = build_udp(tx_buf(&self->in, 1), &self->net, self->in.att.mac,
+	lens[1] = build_udp(t_tx_buf(&self->in, 1), &self->net, self->in.att.mac,
 			    port, 7002, "conn");
-	tx_publish(&self->in, lens, 2);
-	EXPECT_EQ(2, kick(self->in.fd));
+	t_tx_publish(&self->in, lens, 2);
+	EXPECT_EQ(2, t_kick(self->in.fd));
 	EXPECT_EQ(1, t_wait(pid));
 	EXPECT_EQ(1ULL, t_stats(self->in.fd).tx_frames);
 	EXPECT_EQ(1ULL, t_stats(self->in.fd).tx_rejected);
@@ -368,7 +260,7 @@ TEST_F(tx, port_held_by_the_callers_socket)
 	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
 	socklen_t len = sizeof(sin);
 	struct cse_port p;
-	struct inst in;
+	struct t_inst in;
 	uint32_t n;
 	pid_t pid;
 	int s, port;
@@ -392,17 +284,17 @@ TEST_F(tx, port_held_by_the_callers_socket)
 
 	pid = peer_receiver(&self->net, 7003, "own", 300);
 	ASSERT_LT(0, pid);
-	n = build_udp(tx_buf(&in, 0), &self->net, in.att.mac, port, 7003, "own");
-	tx_publish(&in, &n, 1);
-	EXPECT_EQ(1, kick(in.fd));
+	n = build_udp(t_tx_buf(&in, 0), &self->net, in.att.mac, port, 7003, "own");
+	t_tx_publish(&in, &n, 1);
+	EXPECT_EQ(1, t_kick(in.fd));
 	EXPECT_EQ(1, t_wait(pid));
 	EXPECT_EQ(1ULL, t_stats(in.fd).tx_frames);
 
 	/* the socket gives the port up: its frames are not ours any more */
 	ASSERT_EQ(0, connect(s, &unspec, sizeof(unspec)));
-	n = build_udp(tx_buf(&in, 0), &self->net, in.att.mac, port, 7003, "own");
-	tx_publish(&in, &n, 1);
-	EXPECT_EQ(1, kick(in.fd));
+	n = build_udp(t_tx_buf(&in, 0), &self->net, in.att.mac, port, 7003, "own");
+	t_tx_publish(&in, &n, 1);
+	EXPECT_EQ(1, t_kick(in.fd));
 	EXPECT_EQ(1ULL, t_stats(in.fd).tx_frames);
 	EXPECT_EQ(1ULL, t_stats(in.fd).tx_rejected);
 	close(s);
@@ -415,7 +307,7 @@ TEST_F(tx, port_held_by_a_closed_descriptor)
 	int s, port = t_port(2);
 	struct sockaddr_in sin = t_sin(&self->net, 1, port);
 	struct cse_port p;
-	struct inst in;
+	struct t_inst in;
 	uint32_t n;
 	pid_t pid;
 
@@ -438,9 +330,9 @@ TEST_F(tx, port_held_by_a_closed_descriptor)
 
 	pid = peer_receiver(&self->net, 7004, "held", 300);
 	ASSERT_LT(0, pid);
-	n = build_udp(tx_buf(&in, 0), &self->net, in.att.mac, port, 7004, "held");
-	tx_publish(&in, &n, 1);
-	EXPECT_EQ(1, kick(in.fd));
+	n = build_udp(t_tx_buf(&in, 0), &self->net, in.att.mac, port, 7004, "held");
+	t_tx_publish(&in, &n, 1);
+	EXPECT_EQ(1, t_kick(in.fd));
 	EXPECT_EQ(1, t_wait(pid));
 	EXPECT_EQ(1ULL, t_stats(in.fd).tx_frames);
 	EXPECT_EQ(0ULL, t_stats(in.fd).tx_rejected);
@@ -479,15 +371,15 @@ TEST_F(tx, arp_only_for_own_address)
 	uint32_t lens[3];
 	int replies = 0;
 
-	lens[0] = build_arp(tx_buf(&self->in, 0), &self->net, self->in.att.mac,
+	lens[0] = build_arp(t_tx_buf(&self->in, 0), &self->net, self->in.att.mac,
 			    t_addr(&self->net, 1));
-	lens[1] = build_arp(tx_buf(&self->in, 1), &self->net, self->in.att.mac,
+	lens[1] = build_arp(t_tx_buf(&self->in, 1), &self->net, self->in.att.mac,
 			    t_addr(&self->net, 77));
-	lens[2] = build_arp(tx_buf(&self->in, 2), &self->net, bad_mac,
+	lens[2] = build_arp(t_tx_buf(&self->in, 2), &self->net, bad_mac,
 			    t_addr(&self->net, 1));
-	memcpy(tx_buf(&self->in, 2) + 6, self->in.att.mac, 6);
-	tx_publish(&self->in, lens, 3);
-	EXPECT_EQ(3, kick(self->in.fd));
+	memcpy(t_tx_buf(&self->in, 2) + 6, self->in.att.mac, 6);
+	t_tx_publish(&self->in, lens, 3);
+	EXPECT_EQ(3, t_kick(self->in.fd));
 	EXPECT_EQ(1ULL, t_stats(self->in.fd).tx_frames);
 	EXPECT_EQ(2ULL, t_stats(self->in.fd).tx_rejected);
 	/* the peer's kernel answered: the reply is copied to us */
@@ -535,8 +427,8 @@ TEST_F(tx, tcp_syn_from_owned_port_gets_its_syn_ack)
 		_exit(0);
 	}
 	ASSERT_EQ(1, read(ready[0], &c, 1));
-	f = tx_buf(&self->in, 0);
-	len = build_ip(f, &self->net, self->in.att.mac, IPPROTO_TCP, 20);
+	f = t_tx_buf(&self->in, 0);
+	len = t_build_ip(f, &self->net, self->in.att.mac, IPPROTO_TCP, 20);
 	tcp = f + 34;
 	memset(tcp, 0, 20);
 	tcp[0] = tport >> 8;
@@ -547,9 +439,9 @@ TEST_F(tx, tcp_syn_from_owned_port_gets_its_syn_ack)
 	tcp[12] = 5 << 4;
 	tcp[13] = 0x02;		/* SYN */
 	tcp[14] = 0xff;		/* window */
-	fix_checksums(f);
-	tx_publish(&self->in, &len, 1);
-	EXPECT_EQ(1, kick(self->in.fd));
+	t_fix_checksums(f);
+	t_tx_publish(&self->in, &len, 1);
+	EXPECT_EQ(1, t_kick(self->in.fd));
 	for (int ms = 0; ms < 2000 && !got; ms += 10) {
 		while (t_ring_avail(&self->in.rx)) {
 			const struct cse_desc *d =
@@ -571,7 +463,7 @@ TEST_F(tx, tcp_syn_from_owned_port_gets_its_syn_ack)
 static uint32_t build_icmp_error(uint8_t *f, const struct t_net *t,
 				 const uint8_t *mac, int dport)
 {
-	uint32_t len = build_ip(f, t, mac, IPPROTO_ICMP, 8 + 28);
+	uint32_t len = t_build_ip(f, t, mac, IPPROTO_ICMP, 8 + 28);
 	uint8_t *icmp = f + 34;
 	struct iphdr *in = (void *)(icmp + 8);
 	uint16_t c;
@@ -606,12 +498,12 @@ TEST_F(tx, icmp_error_only_about_owned_flows)
 	uint32_t lens[2];
 	struct cse_stats st;
 
-	lens[0] = build_icmp_error(tx_buf(&self->in, 0), &self->net,
+	lens[0] = build_icmp_error(t_tx_buf(&self->in, 0), &self->net,
 				   self->in.att.mac, self->port);
-	lens[1] = build_icmp_error(tx_buf(&self->in, 1), &self->net,
+	lens[1] = build_icmp_error(t_tx_buf(&self->in, 1), &self->net,
 				   self->in.att.mac, self->port + 1);
-	tx_publish(&self->in, lens, 2);
-	EXPECT_EQ(2, kick(self->in.fd));
+	t_tx_publish(&self->in, lens, 2);
+	EXPECT_EQ(2, t_kick(self->in.fd));
 	st = t_stats(self->in.fd);
 	EXPECT_EQ(1ULL, st.tx_frames);
 	EXPECT_EQ(1ULL, st.tx_rejected);
@@ -623,11 +515,11 @@ TEST_F(tx, kick_errors)
 	int fd = cse_open_ready(NULL);
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-EBADFD, kick(fd));
+	EXPECT_EQ(-EBADFD, t_kick(fd));
 	close(fd);
 	EXPECT_EQ(-EINVAL, (int)(ioctl(self->in.fd, CSE_IOC_TX_KICK, 1) ? -errno : 0));
 	ASSERT_EQ(0, t_sh("ip link del %s", self->net.a));
-	EXPECT_EQ(-ENODEV, kick(self->in.fd));
+	EXPECT_EQ(-ENODEV, t_kick(self->in.fd));
 }
 
 /* A producer index beyond the ring is refused and counted. */
@@ -638,7 +530,7 @@ TEST_F(tx, corrupt_producer_index_is_counted)
 	uint32_t len;
 
 	*self->in.tx.producer = *self->in.tx.consumer + 5000;
-	EXPECT_EQ(0, kick(self->in.fd));
+	EXPECT_EQ(0, t_kick(self->in.fd));
 	st = t_stats(self->in.fd);
 	EXPECT_LE(1ULL, st.ring_errors);
 	EXPECT_EQ(0ULL, st.tx_frames + st.tx_rejected);
@@ -649,10 +541,10 @@ TEST_F(tx, corrupt_producer_index_is_counted)
 	 */
 	*self->in.tx.producer = 0;
 	*self->in.tx.consumer = 77;
-	len = build_udp(tx_buf(&self->in, 0), &self->net, self->in.att.mac,
+	len = build_udp(t_tx_buf(&self->in, 0), &self->net, self->in.att.mac,
 			self->port, 7000, "again");
-	tx_publish(&self->in, &len, 1);
-	EXPECT_EQ(1, kick(self->in.fd));
+	t_tx_publish(&self->in, &len, 1);
+	EXPECT_EQ(1, t_kick(self->in.fd));
 	EXPECT_EQ(1U, *self->in.tx.consumer);
 	EXPECT_EQ(1ULL, t_stats(self->in.fd).tx_frames);
 }

@@ -164,6 +164,15 @@
  * only if it then finds the flag set: either it sees the flag and kicks, or
  * the draining kick sees its entries.
  *
+ * The module follows the TCP flows whose frames it sends and steers (at
+ * most max_tcp_flows per instance, beyond that counted in tcp_untracked):
+ * when the instance's own file is released, before its ports are given
+ * back, it sends each live flow's peer a RST with the next sequence number
+ * the instance sent and ACK of the last acknowledgment it sent, so a
+ * process that dies without closing its connections (SIGKILL) leaves no
+ * peer hanging. From then on frames of the instance's flows go to the
+ * kernel's stack. User space need not do anything for it.
+ *
  * poll(), select() and epoll on the instance's descriptor: readable
  * (EPOLLIN) when the RX or EV ring holds entries, writable (EPOLLOUT) when
  * the TX ring has room, EPOLLHUP once the device went away. Sleepers (and
@@ -231,6 +240,8 @@
  * 1.3: shared ports (CSE_FEAT_SHARED_PORTS): several instances adopting
  *      one listening socket share its port (see "Shared ports" at struct
  *      cse_port), CSE_PORT_ACCEPTING, CSE_PORT_SHARED, CSE_IOC_PORT_ACCEPT.
+ *      A dead instance's TCP connections are reset by the module (see
+ *      "Transmit"), cse_stats.tcp_untracked (a reserved field before).
  */
 #ifndef _UAPI_LINUX_CSE_H
 #define _UAPI_LINUX_CSE_H
@@ -576,6 +587,12 @@ struct cse_event {
  * @ev_dropped: (k) events dropped because the EV ring was full.
  * @ring_errors: (k) times the module found a user-written index of a ring
  *              out of bounds and ignored it.
+ * @tcp_untracked: (k) SYNs and SYN-ACKs the instance sent that could not
+ *              start a tracked TCP flow because it had max_tcp_flows of
+ *              them already (a retransmitted one counts again): those
+ *              flows are not reset when the instance dies
+ *              (Documentation/security.rst). Reported by CSE_IOC_GET_STATS
+ *              only; 0 from modules before it.
  * @reserved:   must be 0 on entry; the module writes 0.
  *
  * Counters start at 0 with the instance and never reset. They stay readable
@@ -592,7 +609,8 @@ struct cse_stats {
 	__u64 ev_dropped;
 	__u64 ring_errors;
 	__u64 tx_errors;
-	__u64 reserved[6];
+	__u64 tcp_untracked;
+	__u64 reserved[5];
 };
 
 /*
