@@ -16,7 +16,8 @@
  * rather than CSE_FEATURES_ALL, so that a bit added to the header is not
  * announced before the code behind it exists.
  */
-#define CSE_FEATURES_SUPPORTED	(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD)
+#define CSE_FEATURES_SUPPORTED	(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD | \
+				 CSE_FEAT_SOCK_INFO)
 
 /*
  * Only @major, @minor and @want are inputs; everything after them is written
