@@ -10,7 +10,7 @@ void cse_hello_request(struct cse_hello *h)
 	memset(h, 0, sizeof(*h));
 	h->major = CSE_ABI_MAJOR;
 	h->minor = CSE_ABI_MINOR;
-	h->want = CSE_LIB_FEATURES;
+	h->want = CSE_LIB_FEATURES | CSE_LIB_FEATURES_OPT;
 }
 
 static int is_pow2(unsigned long long v)

@@ -10,8 +10,10 @@
 #include <stddef.h>
 #include "uapi.h"
 
-/* Features this library can use; grows with the library's minor. */
+/* Features this library needs; grows with the library's minor. */
 #define CSE_LIB_FEATURES	(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD)
+/* Features it uses when granted and does without on an older module. */
+#define CSE_LIB_FEATURES_OPT	CSE_FEAT_SOCK_INFO
 
 void cse_hello_request(struct cse_hello *h);
 

@@ -21,6 +21,7 @@
 #include "../dev/hello.h"
 #include "inst.h"
 #include "real.h"
+#include "socktab.h"
 #include "usock.h"
 
 #define CSE_RX_BUDGET		64	/* frames per ring pass */
@@ -249,7 +250,7 @@ static void *cse_inst_progress(void *arg)
 	for (;;) {
 		cse_inst_lock();
 		cse_inst_service();
-		deadline = cse_stack_next_timer(cse_inst.st);
+		deadline = cse_socktab_tick(cse_stack_next_timer(cse_inst.st));
 		__atomic_store_n(&cse_inst.progress_deadline, deadline,
 				 __ATOMIC_RELAXED);
 		cse_inst_unlock();
@@ -306,6 +307,8 @@ static int cse_inst_attach(char *why, size_t why_len)
 		.frame_size = 2048,
 		.sock_entries = cse_pow2_at_least(cse_env_uint("CSE_MAX_SOCKETS",
 							       CSE_DEFAULT_SLOTS)),
+		.flags = h->features & CSE_FEAT_SOCK_INFO ?
+			 CSE_ATTACH_SOCK_INFO : 0,
 	};
 	int err;
 

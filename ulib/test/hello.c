@@ -25,7 +25,7 @@ TEST(request_states_our_abi_and_nothing_else)
 	cse_hello_request(&h);
 	ASSERT_EQ((__u32)CSE_ABI_MAJOR, h.major);
 	ASSERT_EQ((__u32)CSE_ABI_MINOR, h.minor);
-	ASSERT_EQ(CSE_LIB_FEATURES, h.want);
+	ASSERT_EQ(CSE_LIB_FEATURES | CSE_LIB_FEATURES_OPT, h.want);
 	/* Everything after @want must go to the module zeroed. */
 	memset(&zero, 0, sizeof(zero));
 	ASSERT_EQ(0, memcmp((char *)&h + offsetof(struct cse_hello, features),
