@@ -476,22 +476,18 @@ out=$("${NOBODY[@]}" "$C" sockets "$app_id" 2>&1)
 rc=$?
 t "unprivileged sockets of root's program: permission denied, status 1" \
 	test $rc = 1 -a "$out" = "csectl: sockets: instance $app_id: permission denied (it is another user's; CAP_NET_ADMIN sees every instance)"
-out=$("$C" sockets "$srv" 2>&1)
-rc=$?
-t "sockets of an instance without a socket table: says why, status 1" \
-	test $rc = 1 -a "$out" = "csectl: sockets: instance $srv (csectl-srv, pid $srv_pid) has no socket table: its library does not publish one (it predates ABI 1.3)"
-out=$("$C" sockets "$idle" 2>&1)
-rc=$?
-t "sockets of an instance not attached: says so, status 1" \
-	test $rc = 1 -a "$out" = "csectl: sockets: instance $idle (csectl-idle, pid $idle_pid) has no socket table: it is not attached"
-out=$("$C" sockets 2147483647 2>&1)
-rc=$?
-t "sockets of an unknown instance: status 1" \
-	test $rc = 1 -a "$out" = "csectl: sockets: no instance 2147483647"
-out=$("$C" sockets "pid:$$" 2>&1)
-rc=$?
-t "sockets pid:PID of a process without instances: status 1" \
-	test $rc = 1 -a "$out" = "csectl: sockets: process $$ has no instance (that you may see)"
+# Each "WHAT|ARGS|the one line on stderr": status 1.
+while IFS='|' read -r what args msg; do
+	# shellcheck disable=SC2086
+	out=$("$C" sockets $args 2>&1)
+	rc=$?
+	t "sockets $what: says so, status 1" test $rc = 1 -a "$out" = "$msg"
+done <<EOF
+of an instance without a socket table|$srv|csectl: sockets: instance $srv (csectl-srv, pid $srv_pid) has no socket table: its library does not publish one (it predates ABI 1.3)
+of an instance not attached|$idle|csectl: sockets: instance $idle (csectl-idle, pid $idle_pid) has no socket table: it is not attached
+of an unknown instance|2147483647|csectl: sockets: no instance 2147483647
+pid:PID of a process without instances|pid:$$|csectl: sockets: process $$ has no instance (that you may see)
+EOF
 unhold "$app"
 
 # --- bad command lines: status 2, the reason and a usage on stderr, nothing

@@ -539,22 +539,29 @@ static void show_json(struct json *j, const struct inst *i,
 	json_end(j);
 }
 
+/* The instances ID or pid:PID names, at least one; else says why, exits. */
+static struct ctl *named_instances(const struct args *a, struct vec *insts)
+{
+	struct ctl *c = connect_or_die();
+	int err = ctl_instances(c, a->sel.id, a->sel.pid, insts);
+
+	if (err)
+		request_failed(c, a->cmd, &a->sel, err);
+	if (!insts->n)
+		die("%s: process %u has no instance (that you may see)", a->cmd,
+		    a->sel.pid);
+	return c;
+}
+
 static int cmd_show(int argc, char **argv)
 {
 	struct vec insts = { 0 };
 	struct json *j = NULL;
 	struct args a;
 	struct ctl *c;
-	int err;
 
 	parse_args(argc, argv, OPT_SEL | OPT_SEL_NEEDED, &a);
-	c = connect_or_die();
-	err = ctl_instances(c, a.sel.id, a.sel.pid, &insts);
-	if (err)
-		request_failed(c, a.cmd, &a.sel, err);
-	if (!insts.n)
-		die("%s: process %u has no instance (that you may see)", a.cmd,
-		    a.sel.pid);
+	c = named_instances(&a, &insts);
 	if (json) {
 		j = json_new(stdout, false);
 		if (a.sel.pid)
@@ -1073,16 +1080,9 @@ static int cmd_sockets(int argc, char **argv)
 	size_t tables = 0;
 	struct args a;
 	struct ctl *c;
-	int err;
 
 	parse_args(argc, argv, OPT_SEL | OPT_SEL_NEEDED, &a);
-	c = connect_or_die();
-	err = ctl_instances(c, a.sel.id, a.sel.pid, &insts);
-	if (err)
-		request_failed(c, a.cmd, &a.sel, err);
-	if (!insts.n)
-		die("%s: process %u has no instance (that you may see)", a.cmd,
-		    a.sel.pid);
+	c = named_instances(&a, &insts);
 	for (size_t n = 0; n < insts.n; n++)
 		tables += sockets_of(c, a.cmd, (struct inst *)insts.v + n, &all);
 	if (!tables)
