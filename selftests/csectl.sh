@@ -375,7 +375,8 @@ t "show pid:PID of a process without instances: status 1" \
 # --- sockets: a program served by libcse.so, seen from outside. Its
 # kernel-stack peer (in the peer namespace) accepts one connection, sends 5
 # bytes at once and 7 more once told to; the program listens, connects,
-# binds a UDP port, sends 3 bytes (an RTT sample) and reads nothing.
+# binds a UDP port, sends 3 bytes (an RTT sample), reads nothing, and
+# accepts one connection once the test makes it.
 P_LIS=$((40000 + tag % 1000 * 4)) P_U=$((P_LIS + 1)) P_PEER=$((P_LIS + 2))
 cat >"$work/peer.py" <<'PY'
 import os, socket, sys, time
@@ -402,6 +403,8 @@ u.bind(('0.0.0.0', uport))
 c = socket.create_connection((peer, pport))
 c.sendall(b'hey')
 print('fds', l.fileno(), u.fileno(), c.fileno(), c.getsockname()[1], flush=True)
+a, _ = l.accept()
+print('accepted', a.fileno(), flush=True)
 time.sleep(600)
 PY
 ip netns exec "$ns" python3 "$work/peer.py" "$net.2" "$P_PEER" "$work/go" \
@@ -469,9 +472,24 @@ py "sockets --json: the three sockets, field for field" "$work/socks.json" \
 	"(j[0]['recv_q'], j[0]['send_q'], j[2]['recv_q'], j[2]['send_q']) == (0, 7, 12, 0)" \
 	"j[1]['recv_q'] >= 13 and j[1]['retransmits'] is None and j[1]['rtt_us'] is None" \
 	"j[2]['retransmits'] == 0 and j[2]['rtt_us'] > 0 and j[2]['cwnd'] >= 1 and 0 < j[2]['mss'] <= 1460"
+# A connection from the peer, accepted: a fourth row, with its descriptor.
+ip netns exec "$ns" bash -c "exec 3<>/dev/tcp/$net.1/$P_LIS; sleep 600" \
+	</dev/null >/dev/null 2>&1 &
+holders+=("$!")
+wait_for "$work/app.out" '^accepted '
+fd_a=$(sed -n 's/^accepted //p' "$work/app.out")
+for ((i = 0; i < 100; i++)); do
+	out=$("$C" sockets "$app_id")
+	[ "$(awk 'NR > 1' <<<"$out" | wc -l)" = 4 ] && break
+	sleep 0.05
+done
+t "sockets: an accepted connection appears, on the listener's port" \
+	test "$(awk -v p="$net.1:$P_LIS" -v q="$net.2:" \
+		'$2 == "ESTAB" && $5 == p {print $3, $4, index($6, q), $NF}' <<<"$out")" = "0 0 1 $fd_a"
+[ $failed = 0 ] || dump "$out"
 out=$("$C" show "$app_id")
 t "show: the program's instance publishes a socket table" \
-	test -n "$(grep -x "  sockets   3 of [0-9]* slots in use, socket table" <<<"$out")"
+	test -n "$(grep -x "  sockets   4 of [0-9]* slots in use, socket table" <<<"$out")"
 out=$("${NOBODY[@]}" "$C" sockets "$app_id" 2>&1)
 rc=$?
 t "unprivileged sockets of root's program: permission denied, status 1" \
