@@ -23,6 +23,8 @@ struct pid;
 struct cse_attach;
 struct cse_ring_offsets;
 struct cse_sock_slot;
+struct cse_sock_info;
+struct sk_buff;
 struct eventfd_ctx;
 struct file;
 
@@ -99,6 +101,8 @@ struct cse_sock {
  * @frame_size: bytes per slot.
  * @socks:      the module's side of the socket slots, NULL without any.
  * @sock_entries: number of socket slots, 0 for none.
+ * @sock_info:  the socket table, @sock_entries records the library writes
+ *              (socktab.c reads them), or NULL without one.
  */
 struct cse_area {
 	void *mem;
@@ -111,6 +115,7 @@ struct cse_area {
 	u32 frame_size;
 	struct cse_sock *socks;
 	u32 sock_entries;
+	struct cse_sock_info *sock_info;
 };
 
 /*
@@ -409,6 +414,12 @@ void cse_slot_kflags_locked(struct cse_sock *s, u32 set, u32 clear);
 void cse_sock_wake_dead(struct cse_sock *s);
 long cse_ioctl_sock_wake(struct cse_inst *inst, void __user *uarg);
 long cse_sock_ioctl_wait(struct file *file, void __user *uarg);
+
+/* socktab.c */
+bool cse_socktab_read(const struct cse_area *area, u32 slot,
+		      struct cse_sock_info *out);
+int cse_socktab_put(struct sk_buff *skb, u32 slot,
+		    const struct cse_sock_info *rec);
 
 /* stats.c */
 long cse_ioctl_get_stats(struct cse_inst *inst, void __user *uarg);

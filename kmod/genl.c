@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The generic netlink family "cse": what tools (csectl) see of the
- * instances, their filters and counters, and the "events" multicast group
+ * instances, their filters, counters and sockets (socktab.c), and the "events" multicast group
  * that announces changes to them. The contract is in uapi/linux/cse.h,
  * "Generic netlink"; this file only reads instances, it never changes one.
  *
@@ -214,7 +214,8 @@ static int cse_genl_put_area(struct sk_buff *skb, struct cse_inst *inst)
 	    nla_put_u64_64bit(skb, CSE_A_INST_MMAP_SIZE, area->size,
 			      CSE_A_PAD) ||
 	    nla_put_u32(skb, CSE_A_INST_SOCK_ENTRIES, area->sock_entries) ||
-	    nla_put_u32(skb, CSE_A_INST_SOCKS_USED, READ_ONCE(inst->nr_socks)))
+	    nla_put_u32(skb, CSE_A_INST_SOCKS_USED, READ_ONCE(inst->nr_socks)) ||
+	    nla_put_u8(skb, CSE_A_INST_SOCK_TABLE, !!area->sock_info))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -398,14 +399,16 @@ static int cse_genl_get(struct sk_buff *skb, struct genl_info *info)
 /**
  * struct cse_genl_dump - a dump's cursor and selection, in cb->ctx
  * @next:   instances with a smaller id are done.
- * @filter: of instance @next, the filters up to this id are done.
+ * @sub:    of instance @next, the filters up to this id are done
+ *          (CSE_CMD_GET_FILTERS), or the slots below this one
+ *          (CSE_CMD_GET_SOCKETS).
  * @id:     only this instance, or 0.
  * @pid:    only the instances of this process (caller's pid namespace),
  *          or 0.
  */
 struct cse_genl_dump {
 	u32 next;
-	u32 filter;
+	u32 sub;
 	u32 id;
 	u32 pid;
 };
@@ -478,13 +481,13 @@ static struct cse_inst *cse_genl_dump_next(struct cse_genl_dump *d,
 		}
 		if (id != d->next) {
 			d->next = id;
-			d->filter = 0;
+			d->sub = 0;
 		}
 		if (cse_genl_dump_wants(d, who, inst))
 			return inst;
 		cse_inst_put(inst);
 		d->next = id + 1;
-		d->filter = 0;
+		d->sub = 0;
 	}
 }
 
@@ -492,7 +495,7 @@ static struct cse_inst *cse_genl_dump_next(struct cse_genl_dump *d,
 static void cse_genl_dump_done(struct cse_genl_dump *d, struct cse_inst *inst)
 {
 	d->next = inst->id + 1;
-	d->filter = 0;
+	d->sub = 0;
 	cse_inst_put(inst);
 }
 
@@ -540,7 +543,7 @@ static int cse_genl_dump_inst_filters(struct sk_buff *skb,
 	mutex_lock(&inst->lock);
 	list_for_each_entry(f, &inst->filters, node) {
 		/* Ids only grow, and filters are added at the tail. */
-		if (f->id <= d->filter)
+		if (f->id <= d->sub)
 			continue;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &cse_genl_family,
@@ -556,14 +559,53 @@ static int cse_genl_dump_inst_filters(struct sk_buff *skb,
 			break;
 		}
 		genlmsg_end(skb, hdr);
-		d->filter = f->id;
+		d->sub = f->id;
 	}
 	mutex_unlock(&inst->lock);
 	return err;
 }
 
-static int cse_genl_dump_filters(struct sk_buff *skb,
-				 struct netlink_callback *cb)
+/* The sockets of one instance's table from the cursor's slot on. */
+static int cse_genl_dump_inst_socks(struct sk_buff *skb,
+				    struct netlink_callback *cb,
+				    struct cse_genl_dump *d,
+				    struct cse_inst *inst)
+{
+	/* Pairs with the release in cse_ioctl_attach(). */
+	const struct cse_area *area = smp_load_acquire(&inst->poll_area);
+	struct cse_sock_info rec;
+	void *hdr;
+
+	for (; area && d->sub < area->sock_entries; d->sub++) {
+		if (!cse_socktab_read(area, d->sub, &rec))
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &cse_genl_family,
+				  NLM_F_MULTI, CSE_CMD_GET_SOCKETS);
+		if (!hdr)
+			return -EMSGSIZE;
+		if (nla_put_u32(skb, CSE_A_INST_ID, inst->id) ||
+		    cse_socktab_put(skb, d->sub, &rec)) {
+			genlmsg_cancel(skb, hdr);
+			return -EMSGSIZE;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	return 0;
+}
+
+/*
+ * One instance's part of a per-instance dump (filters, sockets); on
+ * EMSGSIZE the cursor stays for the next part.
+ */
+typedef int (*cse_genl_inst_part)(struct sk_buff *skb,
+				  struct netlink_callback *cb,
+				  struct cse_genl_dump *d,
+				  struct cse_inst *inst);
+
+static int cse_genl_dump_parts(struct sk_buff *skb,
+			       struct netlink_callback *cb,
+			       cse_genl_inst_part part)
 {
 	struct cse_genl_dump *d = cse_genl_dump_ctx(cb);
 	struct cse_genl_who who;
@@ -572,7 +614,7 @@ static int cse_genl_dump_filters(struct sk_buff *skb,
 
 	cse_genl_dump_who(&who, cb);
 	while ((inst = cse_genl_dump_next(d, &who))) {
-		err = cse_genl_dump_inst_filters(skb, cb, d, inst);
+		err = part(skb, cb, d, inst);
 		if (err) {
 			cse_inst_put(inst);
 			break;
@@ -580,6 +622,18 @@ static int cse_genl_dump_filters(struct sk_buff *skb,
 		cse_genl_dump_done(d, inst);
 	}
 	return cse_genl_dump_end(skb, err);
+}
+
+static int cse_genl_dump_filters(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	return cse_genl_dump_parts(skb, cb, cse_genl_dump_inst_filters);
+}
+
+static int cse_genl_dump_socks(struct sk_buff *skb,
+			       struct netlink_callback *cb)
+{
+	return cse_genl_dump_parts(skb, cb, cse_genl_dump_inst_socks);
 }
 
 static const struct genl_ops cse_genl_ops[] = {
@@ -603,6 +657,13 @@ static const struct genl_ops cse_genl_ops[] = {
 		.doit = cse_genl_get,
 		.start = cse_genl_dump_start,
 		.dumpit = cse_genl_dump_each,
+		.policy = cse_genl_policy,
+		.maxattr = ARRAY_SIZE(cse_genl_policy) - 1,
+	},
+	{
+		.cmd = CSE_CMD_GET_SOCKETS,
+		.start = cse_genl_dump_start,
+		.dumpit = cse_genl_dump_socks,
 		.policy = cse_genl_policy,
 		.maxattr = ARRAY_SIZE(cse_genl_policy) - 1,
 	},

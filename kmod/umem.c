@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The shared area of an instance: rings, socket slots and frame slots in one
- * vmalloc_user() allocation that user space maps once. Its layout is
- * computed here and reported to user space as offsets (struct cse_attach);
- * user space never sees a kernel pointer and the module never follows a
- * user one.
+ * The shared area of an instance: rings, socket slots, the socket table and
+ * frame slots in one vmalloc_user() allocation that user space maps once.
+ * Its layout is computed here and reported to user space as offsets
+ * (struct cse_attach); user space never sees a kernel pointer and the
+ * module never follows a user one.
  */
 #include <linux/cache.h>
 #include <linux/log2.h>
@@ -32,6 +32,16 @@ static bool cse_sock_entries_ok(u32 n, u64 features)
 	       is_power_of_2(n);
 }
 
+/* A socket table needs the feature and slots to describe. */
+static bool cse_attach_flags_ok(const struct cse_attach *req, u64 features)
+{
+	if (req->flags & ~CSE_ATTACH_FLAGS_ALL)
+		return false;
+	if (!(req->flags & CSE_ATTACH_SOCK_INFO))
+		return true;
+	return (features & CSE_FEAT_SOCK_INFO) && req->sock_entries;
+}
+
 /*
  * Sizes and flags of an attach request against the instance's limits and
  * granted features.
@@ -39,7 +49,7 @@ static bool cse_sock_entries_ok(u32 n, u64 features)
 int cse_area_check(const struct cse_attach *req,
 		   const struct cse_limits *limits, u64 features)
 {
-	if (req->flags)
+	if (!cse_attach_flags_ok(req, features))
 		return -EINVAL;
 	if (!cse_sock_entries_ok(req->sock_entries, features))
 		return -EINVAL;
@@ -92,6 +102,14 @@ static u64 cse_area_layout(struct cse_attach *req)
 		pos = ALIGN(pos + (u64)req->sock_entries *
 			    sizeof(struct cse_sock_slot), CSE_LINE);
 	}
+	/* The table's records each fill a line of their own. */
+	req->sock_info = 0;
+	if (req->flags & CSE_ATTACH_SOCK_INFO) {
+		pos = ALIGN(pos, sizeof(struct cse_sock_info));
+		req->sock_info = pos;
+		pos = ALIGN(pos + (u64)req->sock_entries *
+			    sizeof(struct cse_sock_info), CSE_LINE);
+	}
 	req->rx_frames = PAGE_ALIGN(pos);
 	req->tx_frames = req->rx_frames + (u64)req->rx_entries * req->frame_size;
 	req->mmap_size = PAGE_ALIGN(req->tx_frames +
@@ -130,6 +148,8 @@ struct cse_area *cse_area_create(struct cse_attach *req,
 	area->rx_frames = req->rx_frames;
 	area->tx_frames = req->tx_frames;
 	area->frame_size = req->frame_size;
+	if (req->sock_info)
+		area->sock_info = area->mem + req->sock_info;
 	cse_ring_init(&area->rx, area->mem, &req->rx);
 	cse_ring_init(&area->tx, area->mem, &req->tx);
 	cse_ring_init(&area->ev, area->mem, &req->ev);

@@ -91,8 +91,8 @@ TEST_F(att, attach_reports_a_sane_layout)
 	/* no socket slots asked for, none laid out */
 	EXPECT_EQ(0U, r.sock_entries);
 	EXPECT_EQ(0ULL, r.socks);
-	for (int i = 0; i < 2; i++)
-		EXPECT_EQ(0ULL, r.reserved[i]);
+	EXPECT_EQ(0ULL, r.sock_info);
+	EXPECT_EQ(0ULL, r.reserved);
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/mtu", self->net.a);
 	f = fopen(path, "r");
@@ -219,6 +219,10 @@ TEST_F(att, attach_nonzero_reserved_or_output_field_einval)
 	EXPECT_EQ(0, attach(self->fd, &r));
 }
 
+/*
+ * Unknown flags, and CSE_ATTACH_SOCK_INFO here too: this instance was not
+ * granted CSE_FEAT_SOCK_INFO and asks for no socket slots.
+ */
 TEST_F(att, attach_unknown_flag_einval)
 {
 	struct cse_attach r;

@@ -8,6 +8,9 @@
  * Raw netlink (cse_nl.h), no libnl. Topology: cse_net.h.
  */
 #include <grp.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 
@@ -946,8 +949,14 @@ TEST(bad_requests_refused)
 				    CSE_A_INST_PID, &zero, 4));
 	EXPECT_EQ(-EINVAL, ask_with(&nl, CSE_CMD_GET_FILTERS, NLM_F_DUMP,
 				    CSE_A_INST_PID, &one, 8));
+	EXPECT_EQ(-ERANGE, ask_with(&nl, CSE_CMD_GET_SOCKETS, NLM_F_DUMP,
+				    CSE_A_INST_ID, &zero, 4));
+	EXPECT_EQ(-EINVAL, ask_with(&nl, CSE_CMD_GET_SOCKETS, NLM_F_DUMP,
+				    CSE_A_SOCK, &one, 4));
 	/* Dumps for an id that does not exist fail at once. */
 	EXPECT_EQ(-ENOENT, ask_with(&nl, CSE_CMD_GET_FILTERS, NLM_F_DUMP,
+				    CSE_A_INST_ID, &big, 4));
+	EXPECT_EQ(-ENOENT, ask_with(&nl, CSE_CMD_GET_SOCKETS, NLM_F_DUMP,
 				    CSE_A_INST_ID, &big, 4));
 	EXPECT_EQ(-ENOENT, ask_with(&nl, CSE_CMD_GET_STATS, NLM_F_DUMP,
 				    CSE_A_INST_ID, &big, 4));
@@ -956,7 +965,9 @@ TEST(bad_requests_refused)
 	/* Filters are dumped only; notifications are not requests. */
 	nl_start(&nl, &r, nl.family, CSE_CMD_GET_FILTERS, 1, NLM_F_ACK);
 	EXPECT_EQ(-EOPNOTSUPP, t_raw(&nl, &r));
-	for (int cmd = CSE_CMD_INST_NEW; cmd <= CSE_CMD_MAX; cmd++) {
+	nl_start(&nl, &r, nl.family, CSE_CMD_GET_SOCKETS, 1, NLM_F_ACK);
+	EXPECT_EQ(-EOPNOTSUPP, t_raw(&nl, &r));
+	for (int cmd = CSE_CMD_INST_NEW; cmd <= CSE_CMD_DEV_EVENT; cmd++) {
 		nl_start(&nl, &r, nl.family, cmd, 1, NLM_F_ACK);
 		EXPECT_EQ(-EOPNOTSUPP, t_raw(&nl, &r)) TH_LOG("command %d", cmd);
 	}
@@ -971,6 +982,445 @@ TEST(bad_requests_refused)
 	EXPECT_EQ(-EINVAL, t_raw(&nl, &r));
 	close(fd);
 	nl_close(&nl);
+}
+
+/*
+ * The socket table (CSE_CMD_GET_SOCKETS). The test plays the library: it
+ * attaches with a table, creates socket files for some slots and writes
+ * the records itself, consistent, torn or hostile.
+ */
+struct tab {
+	int fd;
+	uint32_t id;
+	struct cse_attach att;
+	uint8_t *mem;
+	struct cse_sock_info *rec;
+};
+
+/* An instance with @slots slots and a table, its area mapped. */
+static int tab_open(struct tab *t, int ifindex, uint32_t slots)
+{
+	t_attach_req(&t->att, ifindex);
+	t->att.sock_entries = slots;
+	t->att.flags = CSE_ATTACH_SOCK_INFO;
+	t->fd = t_open_want(&t->att, CSE_FEAT_SOCKETS | CSE_FEAT_SOCK_INFO);
+	if (t->fd < 0)
+		return -1;
+	t->mem = mmap(NULL, t->att.mmap_size, PROT_READ | PROT_WRITE,
+		      MAP_SHARED, t->fd, 0);
+	if (t->mem == MAP_FAILED)
+		return -1;
+	t->rec = (struct cse_sock_info *)(t->mem + t->att.sock_info);
+	t->id = inst_id(t->fd);
+	return 0;
+}
+
+static void tab_close(struct tab *t)
+{
+	munmap(t->mem, t->att.mmap_size);
+	close(t->fd);
+}
+
+/* A socket file for @slot: the module reports only slots that have one. */
+static int tab_file(struct tab *t, uint32_t slot)
+{
+	struct cse_socket s = { .slot = slot, .backing_fd = -1 };
+
+	return ioctl(t->fd, CSE_IOC_SOCKET, &s) ? -errno : s.fd;
+}
+
+/* Write @v into record @slot as the library does (sequence lock). */
+static void tab_write(struct tab *t, uint32_t slot,
+		      const struct cse_sock_info *v)
+{
+	struct cse_sock_info *r = &t->rec[slot];
+	uint32_t seq = __atomic_load_n(&r->seq, __ATOMIC_RELAXED) | 1;
+
+	__atomic_store_n(&r->seq, seq, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	memcpy((uint8_t *)r + 4, (const uint8_t *)v + 4, sizeof(*r) - 4);
+	__atomic_store_n(&r->seq, seq + 1, __ATOMIC_RELEASE);
+}
+
+static void tcp_rec(struct cse_sock_info *v, const struct t_net *net)
+{
+	memset(v, 0, sizeof(*v));
+	v->fd = 5;
+	v->proto = IPPROTO_TCP;
+	v->state = TCP_ESTABLISHED;
+	v->local_addr = t_addr(net, 1);
+	v->remote_addr = t_addr(net, 2);
+	v->local_port = htons(4242);
+	v->remote_port = htons(80);
+	v->rx_queue = 100;
+	v->tx_queue = 2000;
+	v->retransmits = 3;
+	v->rtt_us = 1500;
+	v->rttvar_us = 700;
+	v->cwnd = 10;
+	v->mss = 1448;
+}
+
+static const struct t_rec *by_slot(const struct t_rec *r, int n,
+				   uint32_t slot)
+{
+	for (int i = 0; i < n; i++)
+		if (r[i].sock.has && r[i].sock.slot == slot)
+			return &r[i];
+	return NULL;
+}
+
+TEST_F(genl, socket_table_laid_out)
+{
+	struct cse_attach att;
+	struct tab t;
+	uint64_t end;
+	int fd;
+
+	ASSERT_EQ(0, tab_open(&t, self->net.ifindex, 16));
+	EXPECT_EQ(0ULL, t.att.sock_info % 64);
+	end = t.att.socks + 16 * sizeof(struct cse_sock_slot);
+	EXPECT_LE(end, t.att.sock_info);
+	EXPECT_LE(t.att.sock_info + 16 * sizeof(struct cse_sock_info),
+		  t.att.rx_frames);
+	for (int i = 0; i < 16; i++) {
+		EXPECT_EQ(0U, t.rec[i].seq);
+		EXPECT_EQ(0, t.rec[i].proto);
+	}
+	ASSERT_EQ(1, t_ask(&self->nl, CSE_CMD_GET_INSTANCE, 0, t.id, 0, recs,
+			   1));
+	EXPECT_TRUE(recs[0].inst.has_sock_table);
+	EXPECT_EQ(1, recs[0].inst.sock_table);
+	EXPECT_NE(0ULL, recs[0].inst.features & CSE_FEAT_SOCK_INFO);
+	/* Nothing written yet: an empty dump. */
+	EXPECT_EQ(0, t_ask(&self->nl, CSE_CMD_GET_SOCKETS, 1, t.id, 0, recs,
+			   MAXREC));
+	tab_close(&t);
+
+	/* The flag needs the feature and slots. */
+	t_attach_req(&att, self->net.ifindex);
+	att.sock_entries = 16;
+	att.flags = CSE_ATTACH_SOCK_INFO;
+	EXPECT_EQ(-1, t_open_want(&att, CSE_FEAT_SOCKETS));
+	t_attach_req(&att, self->net.ifindex);
+	att.flags = CSE_ATTACH_SOCK_INFO;
+	EXPECT_EQ(-1, t_open_want(&att, CSE_FEATURES_ALL));
+	/* Without the flag, no table: the instance says so. */
+	t_attach_req(&att, self->net.ifindex);
+	att.sock_entries = 16;
+	fd = t_open_want(&att, CSE_FEATURES_ALL);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0ULL, att.sock_info);
+	ASSERT_EQ(1, t_ask(&self->nl, CSE_CMD_GET_INSTANCE, 0, inst_id(fd), 0,
+			   recs, 1));
+	EXPECT_EQ(0, recs[0].inst.sock_table);
+	EXPECT_EQ(0, t_ask(&self->nl, CSE_CMD_GET_SOCKETS, 1, inst_id(fd), 0,
+			   recs, MAXREC));
+	close(fd);
+}
+
+TEST_F(genl, socket_table_records_reported)
+{
+	struct cse_sock_info tcp, udp;
+	const struct t_rec *r;
+	int f0, f1, f3, n;
+	struct tab t;
+
+	ASSERT_EQ(0, tab_open(&t, self->net.ifindex, 8));
+	f0 = tab_file(&t, 0);
+	f1 = tab_file(&t, 1);
+	f3 = tab_file(&t, 3);
+	ASSERT_LE(0, f0);
+	ASSERT_LE(0, f1);
+	ASSERT_LE(0, f3);
+	tcp_rec(&tcp, &self->net);
+	tab_write(&t, 0, &tcp);
+	memset(&udp, 0, sizeof(udp));
+	udp.fd = -1;
+	udp.proto = IPPROTO_UDP;
+	udp.state = TCP_CLOSE;
+	udp.local_port = htons(5353);
+	udp.rx_queue = 768;
+	udp.rtt_us = 99;	/* not reported for UDP */
+	tab_write(&t, 1, &udp);
+	/* Slot 2 has no socket file: its record is not reported. */
+	tab_write(&t, 2, &tcp);
+	/* Slot 3 has a file and an empty record (proto 0). */
+
+	n = t_ask(&self->nl, CSE_CMD_GET_SOCKETS, 1, t.id, 0, recs, MAXREC);
+	ASSERT_EQ(2, n);
+	r = by_slot(recs, n, 0);
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(CSE_CMD_GET_SOCKETS, r->cmd);
+	EXPECT_EQ(t.id, r->id);
+	EXPECT_TRUE(r->sock.has_fd);
+	EXPECT_EQ(5, r->sock.fd);
+	EXPECT_EQ(IPPROTO_TCP, r->sock.proto);
+	EXPECT_EQ(TCP_ESTABLISHED, r->sock.state);
+	EXPECT_EQ(t_addr(&self->net, 1), r->sock.laddr);
+	EXPECT_EQ(t_addr(&self->net, 2), r->sock.raddr);
+	EXPECT_EQ(htons(4242), r->sock.lport);
+	EXPECT_EQ(htons(80), r->sock.rport);
+	EXPECT_EQ(100U, r->sock.v[CSE_SOCK_A_RX_QUEUE]);
+	EXPECT_EQ(2000U, r->sock.v[CSE_SOCK_A_TX_QUEUE]);
+	EXPECT_EQ(3U, r->sock.v[CSE_SOCK_A_RETRANSMITS]);
+	EXPECT_EQ(1500U, r->sock.v[CSE_SOCK_A_RTT_US]);
+	EXPECT_EQ(700U, r->sock.v[CSE_SOCK_A_RTTVAR_US]);
+	EXPECT_EQ(10U, r->sock.v[CSE_SOCK_A_CWND]);
+	EXPECT_EQ(1448U, r->sock.v[CSE_SOCK_A_MSS]);
+	r = by_slot(recs, n, 1);
+	ASSERT_NE(NULL, r);
+	EXPECT_FALSE(r->sock.has_fd);
+	EXPECT_EQ(IPPROTO_UDP, r->sock.proto);
+	EXPECT_EQ(TCP_CLOSE, r->sock.state);
+	EXPECT_EQ(0U, r->sock.laddr);
+	EXPECT_EQ(0U, r->sock.raddr);
+	EXPECT_EQ(htons(5353), r->sock.lport);
+	EXPECT_EQ(768U, r->sock.v[CSE_SOCK_A_RX_QUEUE]);
+	EXPECT_EQ(0U, r->sock.v[CSE_SOCK_A_TX_QUEUE]);
+	EXPECT_FALSE(r->sock.has_tcp);
+	EXPECT_EQ(~0U, r->sock.v[CSE_SOCK_A_RTT_US]);
+
+	/* By process, and in the dump of every instance. */
+	n = t_ask(&self->nl, CSE_CMD_GET_SOCKETS, 1, 0, getpid(), recs,
+		  MAXREC);
+	EXPECT_EQ(2, count_id(recs, n, t.id));
+	n = t_ask(&self->nl, CSE_CMD_GET_SOCKETS, 1, 0, 0, recs, MAXREC);
+	EXPECT_EQ(2, count_id(recs, n, t.id));
+
+	/* A record the library empties, a file that goes: gone. */
+	memset(&udp, 0, sizeof(udp));
+	tab_write(&t, 1, &udp);
+	close(f0);
+	/* The release runs when the last reference goes: wait for it. */
+	for (int i = 0; i < 100; i++) {
+		n = t_ask(&self->nl, CSE_CMD_GET_SOCKETS, 1, t.id, 0, recs,
+			  MAXREC);
+		if (n == 0)
+			break;
+		usleep(10000);
+	}
+	EXPECT_EQ(0, n);
+	close(f1);
+	close(f3);
+	tab_close(&t);
+	EXPECT_EQ(-ENOENT, t_ask(&self->nl, CSE_CMD_GET_SOCKETS, 1, t.id, 0,
+				 recs, MAXREC));
+}
+
+/*
+ * A hostile library: records with impossible protocols or states, and one
+ * left half-written (odd sequence) for good, are left out; everything
+ * else passes through as the library wrote it, and nothing breaks.
+ */
+TEST_F(genl, socket_table_hostile_records)
+{
+	static const struct { uint8_t proto, state; } bad[] = {
+		{ IPPROTO_TCP, 0 }, { IPPROTO_TCP, 12 }, { IPPROTO_TCP, 255 },
+		{ IPPROTO_UDP, TCP_LISTEN }, { IPPROTO_UDP, 0 },
+		{ IPPROTO_ICMP, TCP_ESTABLISHED }, { 255, TCP_CLOSE },
+	};
+	const int nbad = sizeof(bad) / sizeof(bad[0]);
+	struct cse_sock_info v;
+	const struct t_rec *r;
+	int files[16], n;
+	struct tab t;
+
+	ASSERT_EQ(0, tab_open(&t, self->net.ifindex, 16));
+	for (int i = 0; i < 16; i++) {
+		files[i] = tab_file(&t, i);
+		ASSERT_LE(0, files[i]);
+	}
+	for (int i = 0; i < nbad; i++) {
+		tcp_rec(&v, &self->net);
+		v.proto = bad[i].proto;
+		v.state = bad[i].state;
+		tab_write(&t, i, &v);
+	}
+	/* Torn for good: a writer that died in the middle. */
+	tcp_rec(&v, &self->net);
+	tab_write(&t, nbad, &v);
+	t.rec[nbad].seq |= 1;
+	/* Extreme values and garbage in padding pass as written. */
+	memset(&v, 0xff, sizeof(v));
+	v.proto = IPPROTO_TCP;
+	v.state = TCP_LISTEN;
+	v.fd = -7;
+	tab_write(&t, nbad + 1, &v);
+	/* Every state TCP may have, one per slot, ends the table. */
+	for (int st = TCP_ESTABLISHED; st <= TCP_CLOSING &&
+	     nbad + 1 + st < 16; st++) {
+		tcp_rec(&v, &self->net);
+		v.state = st;
+		tab_write(&t, nbad + 1 + st, &v);
+	}
+
+	n = t_ask(&self->nl, CSE_CMD_GET_SOCKETS, 1, t.id, 0, recs, MAXREC);
+	ASSERT_LT(0, n);
+	for (int i = 0; i <= nbad; i++) {
+		EXPECT_EQ(NULL, by_slot(recs, n, i)) TH_LOG("slot %d", i);
+	}
+	r = by_slot(recs, n, nbad + 1);
+	ASSERT_NE(NULL, r);
+	EXPECT_FALSE(r->sock.has_fd);
+	EXPECT_EQ(TCP_LISTEN, r->sock.state);
+	EXPECT_EQ(0xffffffffU, r->sock.laddr);
+	EXPECT_EQ(0xffffU, r->sock.rport);
+	EXPECT_EQ(0xffffffffU, r->sock.v[CSE_SOCK_A_RX_QUEUE]);
+	EXPECT_EQ(0xffffffffU, r->sock.v[CSE_SOCK_A_MSS]);
+	EXPECT_EQ(16 - nbad - 2, n - 1);
+	for (int i = nbad + 2; i < 16; i++) {
+		EXPECT_NE(NULL, by_slot(recs, n, i)) TH_LOG("slot %d", i);
+	}
+	for (int i = 0; i < 16; i++)
+		close(files[i]);
+	tab_close(&t);
+}
+
+/* A record rewritten without pause: every copy reported is whole. */
+struct churn {
+	struct tab *t;
+	volatile int stop;
+	uint32_t writes;
+};
+
+static void churn_rec(struct cse_sock_info *v, uint32_t k)
+{
+	memset(v, 0, sizeof(*v));
+	v->fd = (int32_t)(k & 0xffff);
+	v->proto = IPPROTO_TCP;
+	v->state = TCP_ESTABLISHED;
+	v->local_addr = k;
+	v->remote_addr = ~k;
+	v->local_port = (uint16_t)k;
+	v->remote_port = (uint16_t)~k;
+	v->rx_queue = k;
+	v->tx_queue = k * 3;
+	v->retransmits = k ^ 0x5a5a5a5a;
+	v->rtt_us = k + 1;
+	v->rttvar_us = k + 2;
+	v->cwnd = k + 3;
+	v->mss = k + 4;
+}
+
+static void *churn_run(void *arg)
+{
+	struct churn *c = arg;
+	struct cse_sock_info v;
+
+	while (!c->stop) {
+		churn_rec(&v, ++c->writes);
+		tab_write(c->t, 0, &v);
+	}
+	return NULL;
+}
+
+static int churn_whole(const struct t_rec *r)
+{
+	uint32_t k = r->sock.v[CSE_SOCK_A_RX_QUEUE];
+
+	return r->sock.fd == (int32_t)(k & 0xffff) && r->sock.laddr == k &&
+	       r->sock.raddr == ~k && r->sock.lport == (uint16_t)k &&
+	       r->sock.rport == (uint16_t)~k &&
+	       r->sock.v[CSE_SOCK_A_TX_QUEUE] == k * 3 &&
+	       r->sock.v[CSE_SOCK_A_RETRANSMITS] == (k ^ 0x5a5a5a5a) &&
+	       r->sock.v[CSE_SOCK_A_RTT_US] == k + 1 &&
+	       r->sock.v[CSE_SOCK_A_RTTVAR_US] == k + 2 &&
+	       r->sock.v[CSE_SOCK_A_CWND] == k + 3 &&
+	       r->sock.v[CSE_SOCK_A_MSS] == k + 4;
+}
+
+TEST_F(genl, socket_table_torn_writes_never_reported)
+{
+	struct churn c = { 0 };
+	int f, n, seen = 0, torn = 0, asks = 0;
+	struct timespec t0, now;
+	pthread_t th;
+	struct tab t;
+
+	ASSERT_EQ(0, tab_open(&t, self->net.ifindex, 2));
+	f = tab_file(&t, 0);
+	ASSERT_LE(0, f);
+	c.t = &t;
+	ASSERT_EQ(0, pthread_create(&th, NULL, churn_run, &c));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		n = t_ask(&self->nl, CSE_CMD_GET_SOCKETS, 1, t.id, 0, recs,
+			  MAXREC);
+		ASSERT_LE(0, n);
+		asks++;
+		if (n == 1) {
+			seen++;
+			torn += !churn_whole(&recs[0]);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec - t0.tv_sec < 2);
+	c.stop = 1;
+	pthread_join(th, NULL);
+	TH_LOG("%d dumps, %d with the record, %u writes", asks, seen,
+	       c.writes);
+	EXPECT_EQ(0, torn);
+	EXPECT_LT(0, seen);
+	EXPECT_LT(0U, c.writes);
+	/* Quiet again: always there, and the last value written. */
+	n = t_ask(&self->nl, CSE_CMD_GET_SOCKETS, 1, t.id, 0, recs, MAXREC);
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(c.writes, recs[0].sock.v[CSE_SOCK_A_RX_QUEUE]);
+	EXPECT_TRUE(churn_whole(&recs[0]));
+	close(f);
+	tab_close(&t);
+}
+
+/* nobody lists its own instance's sockets, not root's; root sees both. */
+TEST_F(genl, socket_table_unprivileged)
+{
+	int pipes[2], go[2], rf, res[3], n;
+	struct cse_sock_info v;
+	struct tab t;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, tab_open(&t, self->net.ifindex, 4));
+	rf = tab_file(&t, 0);
+	ASSERT_LE(0, rf);
+	tcp_rec(&v, &self->net);
+	tab_write(&t, 0, &v);
+	ASSERT_EQ(0, pipe(pipes));
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct tab own;
+		struct nl nl;
+
+		if (become_nobody() || tab_open(&own, self->net.ifindex, 4) ||
+		    tab_file(&own, 1) < 0)
+			_exit(1);
+		tab_write(&own, 1, &v);
+		if (nl_open(&nl))
+			_exit(2);
+		res[0] = t_ask(&nl, CSE_CMD_GET_SOCKETS, 1, own.id, 0, recs,
+			       MAXREC);
+		res[1] = t_ask(&nl, CSE_CMD_GET_SOCKETS, 1, t.id, 0, recs,
+			       MAXREC);
+		n = t_ask(&nl, CSE_CMD_GET_SOCKETS, 1, 0, 0, recs, MAXREC);
+		res[2] = n < 0 ? n : count_id(recs, n, t.id);
+		if (write(pipes[1], res, sizeof(res)) != sizeof(res))
+			_exit(3);
+		if (read(go[0], &c, 1) != 1)
+			_exit(4);
+		_exit(0);
+	}
+	ASSERT_EQ((ssize_t)sizeof(res), read(pipes[0], res, sizeof(res)));
+	EXPECT_EQ(1, res[0]);
+	EXPECT_EQ(-EPERM, res[1]);
+	EXPECT_EQ(0, res[2]);
+	n = t_ask(&self->nl, CSE_CMD_GET_SOCKETS, 1, 0, pid, recs, MAXREC);
+	EXPECT_EQ(1, n);
+	ASSERT_EQ(1, write(go[1], "x", 1));
+	ASSERT_EQ(0, t_wait(pid));
+	close(rf);
+	tab_close(&t);
 }
 
 TEST_HARNESS_MAIN

@@ -288,7 +288,8 @@ struct t_rec {
 		uint64_t features, mmap_size;
 		char comm[16], ifname[16];
 		int has_pid, has_nsid, has_minor, has_ifindex, has_ifname;
-		int has_area;
+		int has_area, has_sock_table;
+		uint8_t sock_table;
 	} inst;
 	struct {
 		int has;
@@ -303,10 +304,47 @@ struct t_rec {
 		uint64_t v[CSE_STATS_A_MAX + 1];
 	} stats;
 	struct {
+		int has, has_fd, has_tcp;
+		uint32_t slot;
+		int32_t fd;
+		uint8_t proto, state;
+		uint32_t laddr, raddr;	/* network order */
+		uint16_t lport, rport;	/* network order */
+		uint32_t v[CSE_SOCK_A_MAX + 1];	/* the NLA_U32 ones */
+	} sock;
+	struct {
 		int has;
 		uint32_t type, ifindex, value, value2;
 	} ev;
 };
+
+static inline void t_rec_parse_sock(struct t_rec *r, struct nlattr *nest)
+{
+	struct nlattr *kb[CSE_SOCK_A_MAX + 1];
+
+	r->sock.has = 1;
+	nl_parse(kb, CSE_SOCK_A_MAX, nl_data(nest), nl_len(nest));
+	if (kb[CSE_SOCK_A_SLOT])
+		r->sock.slot = nl_u32(kb[CSE_SOCK_A_SLOT]);
+	r->sock.has_fd = !!kb[CSE_SOCK_A_FD];
+	if (kb[CSE_SOCK_A_FD])
+		r->sock.fd = (int32_t)nl_u32(kb[CSE_SOCK_A_FD]);
+	if (kb[CSE_SOCK_A_PROTO])
+		r->sock.proto = nl_u8(kb[CSE_SOCK_A_PROTO]);
+	if (kb[CSE_SOCK_A_STATE])
+		r->sock.state = nl_u8(kb[CSE_SOCK_A_STATE]);
+	if (kb[CSE_SOCK_A_LOCAL_ADDR])
+		r->sock.laddr = nl_u32(kb[CSE_SOCK_A_LOCAL_ADDR]);
+	if (kb[CSE_SOCK_A_REMOTE_ADDR])
+		r->sock.raddr = nl_u32(kb[CSE_SOCK_A_REMOTE_ADDR]);
+	if (kb[CSE_SOCK_A_LOCAL_PORT])
+		r->sock.lport = nl_u16(kb[CSE_SOCK_A_LOCAL_PORT]);
+	if (kb[CSE_SOCK_A_REMOTE_PORT])
+		r->sock.rport = nl_u16(kb[CSE_SOCK_A_REMOTE_PORT]);
+	r->sock.has_tcp = !!kb[CSE_SOCK_A_RETRANSMITS];
+	for (int i = CSE_SOCK_A_RX_QUEUE; i <= CSE_SOCK_A_MAX; i++)
+		r->sock.v[i] = kb[i] ? nl_u32(kb[i]) : ~0U;
+}
 
 static inline void t_rec_parse(struct t_rec *r, struct genlmsghdr *g,
 			       void *attrs, int len)
@@ -375,6 +413,11 @@ static inline void t_rec_parse(struct t_rec *r, struct genlmsghdr *g,
 		if (fb[CSE_FILTER_A_REMOTE_PORT])
 			r->filter.rport = nl_u16(fb[CSE_FILTER_A_REMOTE_PORT]);
 	}
+	r->inst.has_sock_table = !!tb[CSE_A_INST_SOCK_TABLE];
+	if (tb[CSE_A_INST_SOCK_TABLE])
+		r->inst.sock_table = nl_u8(tb[CSE_A_INST_SOCK_TABLE]);
+	if (tb[CSE_A_SOCK])
+		t_rec_parse_sock(r, tb[CSE_A_SOCK]);
 	if (tb[CSE_A_STATS]) {
 		r->stats.has = 1;
 		nl_parse(sb, CSE_STATS_A_MAX, nl_data(tb[CSE_A_STATS]),

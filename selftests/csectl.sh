@@ -4,7 +4,8 @@
 # csectl (tools/csectl, csectl(8)) against live instances, in the VM: the
 # test sets up instances with cse_holder (a veth pair, reserved ports,
 # traffic from the peer) and checks that list, show, filters, stats and
-# monitor report exactly that, in tables and in JSON (parsed with python3);
+# monitor report exactly that, in tables and in JSON (parsed with python3),
+# and sockets lists what a program under libcse.so holds;
 # then what an unprivileged user gets, unknown instances, and bad command
 # lines for every command. Prints TAP; exit status 1 when a check failed,
 # 4 (skip) without cse.ko, csectl or root.
@@ -370,10 +371,142 @@ out=$("$C" show "pid:$$" 2>&1)
 rc=$?
 t "show pid:PID of a process without instances: status 1" \
 	test $rc = 1 -a "$out" = "csectl: show: process $$ has no instance (that you may see)"
-out=$("$C" sockets "$srv" 2>&1)
+
+# --- sockets: a program served by libcse.so, seen from outside. Its
+# kernel-stack peer (in the peer namespace) accepts one connection, sends 5
+# bytes at once and 7 more once told to; the program listens, connects,
+# binds a UDP port, sends 3 bytes (an RTT sample), reads nothing, and
+# accepts one connection once the test makes it.
+P_LIS=$((40000 + tag % 1000 * 4)) P_U=$((P_LIS + 1)) P_PEER=$((P_LIS + 2))
+cat >"$work/peer.py" <<'PY'
+import os, socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(1)
+print('listening', flush=True)
+c, _ = s.accept()
+c.sendall(b'hello')
+while not os.path.exists(sys.argv[3]):
+    time.sleep(0.05)
+c.sendall(b' world!')
+time.sleep(600)
+PY
+cat >"$work/app.py" <<'PY'
+import socket, sys, time
+peer, pport, lport, uport = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+l = socket.socket()
+l.bind(('0.0.0.0', lport))
+l.listen(7)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(('0.0.0.0', uport))
+c = socket.create_connection((peer, pport))
+c.sendall(b'hey')
+print('fds', l.fileno(), u.fileno(), c.fileno(), c.getsockname()[1], flush=True)
+a, _ = l.accept()
+print('accepted', a.fileno(), flush=True)
+time.sleep(600)
+PY
+ip netns exec "$ns" python3 "$work/peer.py" "$net.2" "$P_PEER" "$work/go" \
+	>"$work/peer.out" 2>&1 </dev/null &
+holders+=("$!")
+wait_for "$work/peer.out" '^listening'
+py3=/usr/bin/python3
+[ -x "$py3" ] || py3=python3
+env LD_PRELOAD="$SRC/ulib/libcse.so" CSE_IFNAME="$a" "$py3" "$work/app.py" \
+	"$net.2" "$P_PEER" "$P_LIS" "$P_U" >"$work/app.out" 2>&1 </dev/null &
+app=$!
+holders+=("$app")
+wait_for "$work/app.out" '^fds '
+read -r _ fd_l fd_u fd_c eph <"$work/app.out"
+ip netns exec "$ns" bash -c "echo 'one datagram' >/dev/udp/$net.1/$P_U"
+app_id=$("$C" --json show "pid:$app" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+# sockets_rows ARGS: the table, once the UDP datagram and the 5 bytes are in
+# and the 3 bytes acknowledged; 5 s at most.
+sockets_rows() {
+	local i out
+	for ((i = 0; i < 100; i++)); do
+		out=$("$C" sockets "$@" 2>&1)
+		[ -n "$(awk '$1 == "udp" && $3 > 0' <<<"$out")" ] &&
+			[ -n "$(awk '$2 == "ESTAB" && $3 == 5 && $8 != "-"' <<<"$out")" ] && break
+		sleep 0.05
+	done
+	echo "$out"
+}
+out=$(sockets_rows "pid:$app")
+echo "# csectl sockets pid:$app said:"
+dump "$out"
+t "sockets pid:PID: a header like ss's" \
+	grep -qE '^NETID +STATE +RECV-Q +SEND-Q +LOCAL +PEER +RETRANS +RTT\(MS\) +CWND +FD$' <<<"$out"
+t "sockets pid:PID: exactly the listener, the UDP socket and the connection" \
+	test "$(awk 'NR > 1 {print $1, $2, $5, $6, $NF}' <<<"$out" | tr '\n' ';')" = \
+	"tcp LISTEN 0.0.0.0:$P_LIS 0.0.0.0:* $fd_l;udp UNCONN 0.0.0.0:$P_U 0.0.0.0:* $fd_u;tcp ESTAB $net.1:$eph $net.2:$P_PEER $fd_c;"
+t "sockets: the listener's queues are its accept queue and backlog" \
+	test "$(awk '$2 == "LISTEN" {print $3, $4, $7}' <<<"$out")" = "0 7 0"
+t "sockets: the connection holds the 5 unread bytes, nothing to send" \
+	test "$(awk '$2 == "ESTAB" {print $3, $4, $7}' <<<"$out")" = "5 0 0" \
+	-a -n "$(awk '$2 == "ESTAB" && $8 ~ /^[0-9.]+\/[0-9.]+$/ && $9 >= 1' <<<"$out")"
+t "sockets: the UDP socket holds the datagram, no TCP columns" \
+	test -n "$(awk '$1 == "udp" && $3 >= 13 && $4 == 0 && $7 == "-" && $8 == "-" && $9 == "-"' <<<"$out")"
+[ $failed = 0 ] || dump "$out"
+out2=$("$C" sockets "$app_id")
+t "sockets ID: the same three" \
+	test "$(awk 'NR > 1 {print $1, $2, $5}' <<<"$out2")" = "$(awk 'NR > 1 {print $1, $2, $5}' <<<"$out")"
+# The 7 more bytes: the progress thread's refresh shows them, unasked.
+touch "$work/go"
+for ((i = 0; i < 100; i++)); do
+	out=$("$C" sockets "$app_id")
+	[ "$(awk '$2 == "ESTAB" {print $3}' <<<"$out")" = 12 ] && break
+	sleep 0.05
+done
+t "sockets: the queue follows new data without the application's help" \
+	test "$(awk '$2 == "ESTAB" {print $3}' <<<"$out")" = 12
+"$C" --json sockets "$app_id" >"$work/socks.json"
+t "sockets --json: exit status 0" test $? = 0
+py "sockets --json: the three sockets, field for field" "$work/socks.json" \
+	"len(j) == 3" \
+	"all(s['instance'] == $app_id for s in j)" \
+	"[(s['netid'], s['state'], s['fd']) for s in j] == [('tcp', 'LISTEN', $fd_l), ('udp', 'UNCONN', $fd_u), ('tcp', 'ESTAB', $fd_c)]" \
+	"[(s['local_address'], s['local_port']) for s in j] == [('0.0.0.0', $P_LIS), ('0.0.0.0', $P_U), ('$net.1', $eph)]" \
+	"[(s['peer_address'], s['peer_port']) for s in j] == [('0.0.0.0', 0), ('0.0.0.0', 0), ('$net.2', $P_PEER)]" \
+	"(j[0]['recv_q'], j[0]['send_q'], j[2]['recv_q'], j[2]['send_q']) == (0, 7, 12, 0)" \
+	"j[1]['recv_q'] >= 13 and j[1]['retransmits'] is None and j[1]['rtt_us'] is None" \
+	"j[2]['retransmits'] == 0 and j[2]['rtt_us'] > 0 and j[2]['cwnd'] >= 1 and 0 < j[2]['mss'] <= 1460"
+# A connection from the peer, accepted: a fourth row, with its descriptor.
+ip netns exec "$ns" bash -c "exec 3<>/dev/tcp/$net.1/$P_LIS; sleep 600" \
+	</dev/null >/dev/null 2>&1 &
+holders+=("$!")
+wait_for "$work/app.out" '^accepted '
+fd_a=$(sed -n 's/^accepted //p' "$work/app.out")
+for ((i = 0; i < 100; i++)); do
+	out=$("$C" sockets "$app_id")
+	[ "$(awk 'NR > 1' <<<"$out" | wc -l)" = 4 ] && break
+	sleep 0.05
+done
+t "sockets: an accepted connection appears, on the listener's port" \
+	test "$(awk -v p="$net.1:$P_LIS" -v q="$net.2:" \
+		'$2 == "ESTAB" && $5 == p {print $3, $4, index($6, q), $NF}' <<<"$out")" = "0 0 1 $fd_a"
+[ $failed = 0 ] || dump "$out"
+out=$("$C" show "$app_id")
+t "show: the program's instance publishes a socket table" \
+	test -n "$(grep -x "  sockets   4 of [0-9]* slots in use, socket table" <<<"$out")"
+out=$("${NOBODY[@]}" "$C" sockets "$app_id" 2>&1)
 rc=$?
-t "sockets: not supported yet, status 1" \
-	test $rc = 1 -a -n "$(grep -x 'csectl: sockets: not supported yet: .*' <<<"$out")"
+t "unprivileged sockets of root's program: permission denied, status 1" \
+	test $rc = 1 -a "$out" = "csectl: sockets: instance $app_id: permission denied (it is another user's; CAP_NET_ADMIN sees every instance)"
+# Each "WHAT|ARGS|the one line on stderr": status 1.
+while IFS='|' read -r what args msg; do
+	# shellcheck disable=SC2086
+	out=$("$C" sockets $args 2>&1)
+	rc=$?
+	t "sockets $what: says so, status 1" test $rc = 1 -a "$out" = "$msg"
+done <<EOF
+of an instance without a socket table|$srv|csectl: sockets: instance $srv (csectl-srv, pid $srv_pid) has no socket table: its library does not publish one (it predates ABI 1.3)
+of an instance not attached|$idle|csectl: sockets: instance $idle (csectl-idle, pid $idle_pid) has no socket table: it is not attached
+of an unknown instance|2147483647|csectl: sockets: no instance 2147483647
+pid:PID of a process without instances|pid:$$|csectl: sockets: process $$ has no instance (that you may see)
+EOF
+unhold "$app"
 
 # --- bad command lines: status 2, the reason and a usage on stderr, nothing
 # on stdout. Each case: "ARGS|what stderr says".
@@ -428,6 +561,11 @@ monitor --count|monitor: option --count needs a value
 monitor --count 0|monitor: --count takes a number from 1, not '0'
 monitor --count=abc|monitor: --count takes a number from 1, not 'abc'
 monitor --watch|monitor: unknown option '--watch'
+sockets|sockets: which instance? Give ID or pid:PID
+sockets abc|sockets: 'abc' is not an instance id
+sockets pid:0|sockets: 'pid:0' is not pid:PID
+sockets 1 2|sockets: one instance at most
+sockets --watch|sockets: unknown option '--watch'
 EOF
 
 out=$("$C" --help)
@@ -435,7 +573,7 @@ t "--help: the usage on stdout, status 0" test $? = 0 -a -n "$(grep '^usage: cse
 out=$("$C" stats --help)
 t "stats --help: status 0" test $? = 0 -a -n "$(grep '^usage: csectl' <<<"$out")"
 out=$("$C" --version)
-t "--version: the ABI it speaks" test "$out" = "csectl (cse) for ABI 1.2"
+t "--version: the ABI it speaks" test "$out" = "csectl (cse) for ABI 1.3"
 
 run_py
 echo "1..$n"

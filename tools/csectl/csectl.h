@@ -24,6 +24,7 @@ struct inst {
 	int32_t nsid;
 	uint64_t features, mmap_size;
 	bool has_nsid, has_minor, has_ifindex, has_ifname, has_area;
+	bool sock_table;	/* its area has a socket table (1.3) */
 	char comm[16];
 	char ifname[IF_NAMESIZE];
 };
@@ -35,6 +36,18 @@ struct filter {
 	uint32_t laddr, raddr;	/* network byte order */
 	uint16_t lport, rport;	/* network byte order */
 	bool has_remote;
+};
+
+/* A socket of an instance, as its library describes it (1.3). */
+struct usock {
+	uint32_t inst, slot;
+	int32_t fd;
+	bool has_fd, has_tcp;
+	uint8_t proto, state;	/* state: TCP_* numbering */
+	uint32_t laddr, raddr;	/* network byte order */
+	uint16_t lport, rport;	/* network byte order */
+	uint32_t rxq, txq;
+	uint32_t retrans, rtt_us, rttvar_us, cwnd, mss;	/* TCP only */
 };
 
 /* The counters of an instance, indexed by CSE_STATS_A_*. */
@@ -71,6 +84,8 @@ void ctl_close(struct ctl *c);
 int ctl_instances(struct ctl *c, uint32_t id, uint32_t pid, struct vec *out);
 int ctl_filters(struct ctl *c, uint32_t id, uint32_t pid, struct vec *out);
 int ctl_stats(struct ctl *c, uint32_t id, uint32_t pid, struct vec *out);
+/* Sockets: -EOPNOTSUPP from a module older than 1.3. */
+int ctl_sockets(struct ctl *c, uint32_t id, uint32_t pid, struct vec *out);
 /* The last error's extended ACK message, or "". */
 const char *ctl_extack(struct ctl *c);
 /* Join the events group: 0 or -errno. */
@@ -110,6 +125,8 @@ void json_num(struct json *j, const char *key, double v);
 /* out.c: names */
 const char *state_name(uint32_t state);
 const char *proto_name(uint8_t proto);
+/* A socket's state as ss(8) names it: ESTAB, LISTEN, UNCONN... */
+const char *sock_state_name(uint8_t state);
 const char *dev_event_name(uint32_t type);
 const char *event_name(uint8_t cmd);
 const char *stats_name(int attr);

@@ -37,7 +37,7 @@ static const char usage_text[] =
 	"                                (default 1), --count stops after N\n"
 	"  monitor [-n|--count N]        instance events as they happen (needs\n"
 	"                                CAP_NET_ADMIN)\n"
-	"  sockets ID|pid:PID            not supported yet\n"
+	"  sockets ID|pid:PID            a process's user-stack sockets, as ss does\n"
 	"\n"
 	"options (before or after the command):\n"
 	"  -j, --json                    JSON; JSON Lines for monitor and --watch\n"
@@ -56,7 +56,7 @@ static const struct {
 	{ "filters", "csectl filters [-j|--json] [ID|pid:PID]" },
 	{ "stats", "csectl stats [-j|--json] [ID|pid:PID] [-w|--watch [SECONDS]] [-n|--count N]" },
 	{ "monitor", "csectl monitor [-j|--json] [-n|--count N]" },
-	{ "sockets", "csectl sockets ID|pid:PID" },
+	{ "sockets", "csectl sockets [-j|--json] ID|pid:PID" },
 };
 
 /* The command being parsed, NULL before it. */
@@ -350,6 +350,10 @@ static void json_inst_fields(struct json *j, const struct inst *i)
 	OPT_UINT("sock_entries", i->has_area, i->sock_entries);
 	OPT_UINT("sockets_used", i->has_area, i->socks_used);
 #undef OPT_UINT
+	if (i->has_area)
+		json_bool(j, "socket_table", i->sock_table);
+	else
+		json_null(j, "socket_table");
 	json_uint(j, "nr_filters", i->filters);
 }
 
@@ -493,8 +497,8 @@ static void show_human(const struct inst *i, const struct vec *filters,
 		printf("  area      %llu bytes (%llu KiB)\n",
 		       (unsigned long long)i->mmap_size,
 		       (unsigned long long)i->mmap_size >> 10);
-		printf("  sockets   %u of %u slots in use\n", i->socks_used,
-		       i->sock_entries);
+		printf("  sockets   %u of %u slots in use%s\n", i->socks_used,
+		       i->sock_entries, i->sock_table ? ", socket table" : "");
 	}
 	printf("  filters   %u\n", i->filters);
 	if (filters && filters->n) {
@@ -535,22 +539,29 @@ static void show_json(struct json *j, const struct inst *i,
 	json_end(j);
 }
 
+/* The instances ID or pid:PID names, at least one; else says why, exits. */
+static struct ctl *named_instances(const struct args *a, struct vec *insts)
+{
+	struct ctl *c = connect_or_die();
+	int err = ctl_instances(c, a->sel.id, a->sel.pid, insts);
+
+	if (err)
+		request_failed(c, a->cmd, &a->sel, err);
+	if (!insts->n)
+		die("%s: process %u has no instance (that you may see)", a->cmd,
+		    a->sel.pid);
+	return c;
+}
+
 static int cmd_show(int argc, char **argv)
 {
 	struct vec insts = { 0 };
 	struct json *j = NULL;
 	struct args a;
 	struct ctl *c;
-	int err;
 
 	parse_args(argc, argv, OPT_SEL | OPT_SEL_NEEDED, &a);
-	c = connect_or_die();
-	err = ctl_instances(c, a.sel.id, a.sel.pid, &insts);
-	if (err)
-		request_failed(c, a.cmd, &a.sel, err);
-	if (!insts.n)
-		die("%s: process %u has no instance (that you may see)", a.cmd,
-		    a.sel.pid);
+	c = named_instances(&a, &insts);
 	if (json) {
 		j = json_new(stdout, false);
 		if (a.sel.pid)
@@ -948,11 +959,156 @@ static int cmd_monitor(int argc, char **argv)
 	return 0;
 }
 
+/* "10.0.0.1:80", "0.0.0.0:*": as ss -n writes an endpoint. */
+static void ss_endpoint(uint32_t addr, uint16_t port, char *buf, size_t len)
+{
+	char a[INET_ADDRSTRLEN];
+
+	addr_str(addr, a, sizeof(a));
+	if (port)
+		snprintf(buf, len, "%s:%u", a, ntohs(port));
+	else
+		snprintf(buf, len, "%s:*", a);
+}
+
+#define SOCK_COLS "NETID STATE RECV-Q> SEND-Q> LOCAL PEER RETRANS> RTT(MS)> CWND> FD>"
+
+static void sock_row(struct table *t, const struct usock *s, bool inst)
+{
+	char buf[64];
+
+	if (inst)
+		table_cell(t, "%u", s->inst);
+	table_cell(t, "%s", proto_name(s->proto));
+	table_cell(t, "%s", sock_state_name(s->state));
+	table_cell(t, "%u", s->rxq);
+	table_cell(t, "%u", s->txq);
+	ss_endpoint(s->laddr, s->lport, buf, sizeof(buf));
+	table_cell(t, "%s", buf);
+	ss_endpoint(s->raddr, s->rport, buf, sizeof(buf));
+	table_cell(t, "%s", buf);
+	if (s->has_tcp) {
+		table_cell(t, "%u", s->retrans);
+		if (s->rtt_us)
+			table_cell(t, "%.3g/%.3g", s->rtt_us / 1000.0,
+				   s->rttvar_us / 1000.0);
+		else
+			table_cell(t, "-");
+		table_cell(t, "%u", s->cwnd);
+	} else {
+		table_cell(t, "-");
+		table_cell(t, "-");
+		table_cell(t, "-");
+	}
+	if (s->has_fd)
+		table_cell(t, "%d", s->fd);
+	else
+		table_cell(t, "-");
+}
+
+static void sock_json(struct json *j, const struct usock *s)
+{
+	char buf[INET_ADDRSTRLEN];
+
+	json_obj(j, NULL);
+	json_uint(j, "instance", s->inst);
+	json_uint(j, "slot", s->slot);
+	if (s->has_fd)
+		json_int(j, "fd", s->fd);
+	else
+		json_null(j, "fd");
+	json_str(j, "netid", proto_name(s->proto));
+	json_str(j, "state", sock_state_name(s->state));
+	json_uint(j, "recv_q", s->rxq);
+	json_uint(j, "send_q", s->txq);
+	addr_str(s->laddr, buf, sizeof(buf));
+	json_str(j, "local_address", buf);
+	json_uint(j, "local_port", ntohs(s->lport));
+	addr_str(s->raddr, buf, sizeof(buf));
+	json_str(j, "peer_address", buf);
+	json_uint(j, "peer_port", ntohs(s->rport));
+	if (s->has_tcp) {
+		json_uint(j, "retransmits", s->retrans);
+		json_uint(j, "rtt_us", s->rtt_us);
+		json_uint(j, "rttvar_us", s->rttvar_us);
+		json_uint(j, "cwnd", s->cwnd);
+		json_uint(j, "mss", s->mss);
+	} else {
+		json_null(j, "retransmits");
+		json_null(j, "rtt_us");
+		json_null(j, "rttvar_us");
+		json_null(j, "cwnd");
+		json_null(j, "mss");
+	}
+	json_end(j);
+}
+
+/*
+ * The sockets of instance @i into @all; false (with a note on stderr)
+ * when it has no socket table. A module without the command is fatal.
+ */
+static bool sockets_of(struct ctl *c, const char *cmd, const struct inst *i,
+		       struct vec *all)
+{
+	struct vec v = { 0 };
+	int err = ctl_sockets(c, i->id, 0, &v);
+
+	if (err == -EOPNOTSUPP)
+		die("%s: this cse.ko cannot list sockets (it predates ABI 1.3)",
+		    cmd);
+	if (err == -ENOENT)	/* gone meanwhile */
+		return true;
+	if (err)
+		request_failed(c, cmd, NULL, err);
+	if (!i->sock_table) {
+		fprintf(stderr, "%s: %s: instance %u (%s, pid %u) has no socket table: %s\n",
+			prog, cmd, i->id, i->comm, i->pid,
+			i->has_area ? "its library does not publish one (it predates ABI 1.3)" :
+				      "it is not attached");
+		vec_free(&v);
+		return false;
+	}
+	for (size_t n = 0; n < v.n; n++)
+		*(struct usock *)vec_push(all) = ((struct usock *)v.v)[n];
+	vec_free(&v);
+	return true;
+}
+
 static int cmd_sockets(int argc, char **argv)
 {
-	(void)argc;
-	die("%s: not supported yet: user-stack sockets become visible with the library's socket table, in a later version",
-	    argv[0]);
+	struct vec insts = { 0 }, all = { .size = sizeof(struct usock) };
+	size_t tables = 0;
+	struct args a;
+	struct ctl *c;
+
+	parse_args(argc, argv, OPT_SEL | OPT_SEL_NEEDED, &a);
+	c = named_instances(&a, &insts);
+	for (size_t n = 0; n < insts.n; n++)
+		tables += sockets_of(c, a.cmd, (struct inst *)insts.v + n, &all);
+	if (!tables)
+		exit(EXIT_ERROR);
+	if (json) {
+		struct json *j = json_new(stdout, false);
+
+		json_arr(j, NULL);
+		for (size_t n = 0; n < all.n; n++)
+			sock_json(j, (struct usock *)all.v + n);
+		json_end(j);
+		json_free(j);
+	} else {
+		/* A process with several instances: say whose each is. */
+		struct table *t = table_new(insts.n > 1 ? "INSTANCE> " SOCK_COLS :
+					    SOCK_COLS);
+
+		for (size_t n = 0; n < all.n; n++)
+			sock_row(t, (struct usock *)all.v + n, insts.n > 1);
+		table_print(t, stdout, "");
+		table_free(t);
+	}
+	vec_free(&all);
+	vec_free(&insts);
+	ctl_close(c);
+	return 0;
 }
 
 static const struct {

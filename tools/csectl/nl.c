@@ -188,6 +188,8 @@ static void parse_inst(struct nlattr **tb, void *rec)
 		i->mmap_size = nla_get_u64(tb[CSE_A_INST_MMAP_SIZE]);
 	if (tb[CSE_A_INST_COMM])
 		nla_strlcpy(i->comm, tb[CSE_A_INST_COMM], sizeof(i->comm));
+	if (tb[CSE_A_INST_SOCK_TABLE])
+		i->sock_table = nla_get_u8(tb[CSE_A_INST_SOCK_TABLE]);
 	i->has_ifname = tb[CSE_A_INST_IFNAME];
 	if (i->has_ifname)
 		nla_strlcpy(i->ifname, tb[CSE_A_INST_IFNAME], sizeof(i->ifname));
@@ -226,6 +228,48 @@ static void parse_filter(struct nlattr **tb, void *rec)
 		f->inst = nla_get_u32(tb[CSE_A_INST_ID]);
 	if (tb[CSE_A_FILTER])
 		parse_filter_nest(tb[CSE_A_FILTER], f);
+}
+
+static void parse_sock_nest(struct nlattr *nest, struct usock *s)
+{
+	struct nlattr *kb[CSE_SOCK_A_MAX + 1];
+
+	if (nla_parse_nested(kb, CSE_SOCK_A_MAX, nest, NULL))
+		return;
+#define U32(a, f) do { if (kb[a]) s->f = nla_get_u32(kb[a]); } while (0)
+	U32(CSE_SOCK_A_SLOT, slot);
+	U32(CSE_SOCK_A_LOCAL_ADDR, laddr);
+	U32(CSE_SOCK_A_REMOTE_ADDR, raddr);
+	U32(CSE_SOCK_A_RX_QUEUE, rxq);
+	U32(CSE_SOCK_A_TX_QUEUE, txq);
+	U32(CSE_SOCK_A_RETRANSMITS, retrans);
+	U32(CSE_SOCK_A_RTT_US, rtt_us);
+	U32(CSE_SOCK_A_RTTVAR_US, rttvar_us);
+	U32(CSE_SOCK_A_CWND, cwnd);
+	U32(CSE_SOCK_A_MSS, mss);
+#undef U32
+	s->has_fd = kb[CSE_SOCK_A_FD];
+	if (s->has_fd)
+		s->fd = (int32_t)nla_get_u32(kb[CSE_SOCK_A_FD]);
+	s->has_tcp = kb[CSE_SOCK_A_RETRANSMITS];
+	if (kb[CSE_SOCK_A_PROTO])
+		s->proto = nla_get_u8(kb[CSE_SOCK_A_PROTO]);
+	if (kb[CSE_SOCK_A_STATE])
+		s->state = nla_get_u8(kb[CSE_SOCK_A_STATE]);
+	if (kb[CSE_SOCK_A_LOCAL_PORT])
+		s->lport = nla_get_u16(kb[CSE_SOCK_A_LOCAL_PORT]);
+	if (kb[CSE_SOCK_A_REMOTE_PORT])
+		s->rport = nla_get_u16(kb[CSE_SOCK_A_REMOTE_PORT]);
+}
+
+static void parse_sock(struct nlattr **tb, void *rec)
+{
+	struct usock *s = rec;
+
+	if (tb[CSE_A_INST_ID])
+		s->inst = nla_get_u32(tb[CSE_A_INST_ID]);
+	if (tb[CSE_A_SOCK])
+		parse_sock_nest(tb[CSE_A_SOCK], s);
 }
 
 static void parse_stats(struct nlattr **tb, void *rec)
@@ -311,6 +355,12 @@ int ctl_stats(struct ctl *c, uint32_t id, uint32_t pid, struct vec *out)
 {
 	return ctl_ask(c, CSE_CMD_GET_STATS, id, pid, !id || pid, parse_stats,
 		       out, sizeof(struct stats));
+}
+
+int ctl_sockets(struct ctl *c, uint32_t id, uint32_t pid, struct vec *out)
+{
+	return ctl_ask(c, CSE_CMD_GET_SOCKETS, id, pid, true, parse_sock,
+		       out, sizeof(struct usock));
 }
 
 int ctl_join(struct ctl *c)

@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,6 +283,22 @@ const char *proto_name(uint8_t proto)
 	return "unknown";
 }
 
+const char *sock_state_name(uint8_t state)
+{
+	static const char *const names[] = {
+		[TCP_ESTABLISHED] = "ESTAB", [TCP_SYN_SENT] = "SYN-SENT",
+		[TCP_SYN_RECV] = "SYN-RECV", [TCP_FIN_WAIT1] = "FIN-WAIT-1",
+		[TCP_FIN_WAIT2] = "FIN-WAIT-2", [TCP_TIME_WAIT] = "TIME-WAIT",
+		[TCP_CLOSE] = "UNCONN", [TCP_CLOSE_WAIT] = "CLOSE-WAIT",
+		[TCP_LAST_ACK] = "LAST-ACK", [TCP_LISTEN] = "LISTEN",
+		[TCP_CLOSING] = "CLOSING",
+	};
+
+	if (state < sizeof(names) / sizeof(names[0]) && names[state])
+		return names[state];
+	return "UNKNOWN";
+}
+
 const char *dev_event_name(uint32_t type)
 {
 	switch (type) {
@@ -338,6 +355,7 @@ void features_str(uint64_t f, char *buf, size_t len)
 		{ CSE_FEAT_SOCKETS, "sockets" },
 		{ CSE_FEAT_PORT_FD, "port-fd" },
 		{ CSE_FEAT_SHARED_PORTS, "shared-ports" },
+		{ CSE_FEAT_SOCK_INFO, "sock-info" },
 	};
 	size_t n = 0;
 

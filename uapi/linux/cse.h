@@ -215,6 +215,29 @@
  * program that does not serve the instance), every remaining socket file
  * polls as EPOLLERR | EPOLLHUP and CSE_SOCK_IOC_WAIT returns at once.
  *
+ * The socket table
+ * ----------------
+ * With CSE_FEAT_SOCK_INFO granted, an attach with CSE_ATTACH_SOCK_INFO
+ * (and socket slots) also lays out one struct cse_sock_info per slot, at
+ * &cse_attach.sock_info: record i describes the socket of slot i. The
+ * library writes it; the module only reads it, to answer
+ * CSE_CMD_GET_SOCKETS for tools that list a process's sockets the way ss(8)
+ * lists the kernel's, without asking the process.
+ *
+ * A record is written as a sequence lock: the writer makes @seq odd
+ * (store, then a release fence), writes the other fields, then stores the
+ * next even value with release semantics. A reader loads @seq with acquire,
+ * copies the record, issues a read barrier and loads @seq again: the copy
+ * is consistent when both loads gave the same even value. The module
+ * retries a record that changed under it a few times, then leaves it out
+ * of that reply.
+ *
+ * The table is the library's word about its own sockets. The module copies
+ * each record once, checks the copy (protocol, state; a record whose
+ * slot has no live socket file is left out), and reports only that copy:
+ * a library that writes nonsense can misdescribe its own sockets, nothing
+ * else.
+ *
  * Events
  * ------
  * The module writes a struct cse_event into the EV ring for each event that
@@ -242,6 +265,12 @@
  *      cse_port), CSE_PORT_ACCEPTING, CSE_PORT_SHARED, CSE_IOC_PORT_ACCEPT.
  *      A dead instance's TCP connections are reset by the module (see
  *      "Transmit"), cse_stats.tcp_untracked (a reserved field before).
+ *      The socket table (CSE_FEAT_SOCK_INFO): with CSE_ATTACH_SOCK_INFO
+ *      the area holds one struct cse_sock_info per socket slot
+ *      (&cse_attach.sock_info), where the library describes its sockets,
+ *      and the generic netlink command CSE_CMD_GET_SOCKETS reads it for
+ *      tools ("csectl sockets"). CSE_A_INST_SOCK_TABLE in instance
+ *      messages.
  */
 #ifndef _UAPI_LINUX_CSE_H
 #define _UAPI_LINUX_CSE_H
@@ -263,8 +292,9 @@
 #define CSE_FEAT_SOCKETS	0x1ULL	/* socket files (1.1) */
 #define CSE_FEAT_PORT_FD	0x2ULL	/* CSE_PORT_SOCKET (1.1) */
 #define CSE_FEAT_SHARED_PORTS	0x4ULL	/* shared listening ports (1.3) */
+#define CSE_FEAT_SOCK_INFO	0x8ULL	/* the socket table (1.3) */
 #define CSE_FEATURES_ALL	(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD | \
-				 CSE_FEAT_SHARED_PORTS)
+				 CSE_FEAT_SHARED_PORTS | CSE_FEAT_SOCK_INFO)
 
 /**
  * struct cse_hello - the handshake, argument of CSE_IOC_HELLO
@@ -358,7 +388,7 @@ struct cse_ring_offsets {
  * struct cse_attach - bind an instance to a device, argument of CSE_IOC_ATTACH
  * @ifindex:    (u) the device, in the opener's network namespace. It must be
  *              an Ethernet device (not loopback).
- * @flags:      (u) no flags are defined yet: must be 0.
+ * @flags:      (u) CSE_ATTACH_* bits.
  * @rx_entries: (u) RX ring size: a power of two, 2..max_ring_entries.
  * @tx_entries: (u) TX ring size: a power of two, 2..max_ring_entries.
  * @ev_entries: (u) EV ring size: a power of two, 2..max_ring_entries.
@@ -381,7 +411,13 @@ struct cse_ring_offsets {
  *              be 0).
  * @__pad2:     must be 0.
  * @socks:      (k) offset of slot 0 when @sock_entries is not 0, else 0.
+ * @sock_info:  (k) with CSE_ATTACH_SOCK_INFO: offset of the socket table,
+ *              @sock_entries struct cse_sock_info records, each on a
+ *              64-byte boundary; else 0.
  * @reserved:   must be 0 on entry; the module writes 0.
+ *
+ * CSE_ATTACH_SOCK_INFO needs CSE_FEAT_SOCK_INFO and a @sock_entries that is
+ * not 0 (else EINVAL).
  *
  * The limits are those the handshake reported. A request whose area would
  * be larger than max_mem fails with ENOBUFS.
@@ -405,8 +441,13 @@ struct cse_attach {
 	__u32 sock_entries;
 	__u32 __pad2;
 	__u64 socks;
-	__u64 reserved[2];
+	__u64 sock_info;
+	__u64 reserved;
 };
+
+/* struct cse_attach flags */
+#define CSE_ATTACH_SOCK_INFO	0x1U	/* a socket table (1.3) */
+#define CSE_ATTACH_FLAGS_ALL	CSE_ATTACH_SOCK_INFO
 
 /* struct cse_port flags */
 #define CSE_PORT_CONNECTED	0x1U
@@ -735,6 +776,59 @@ struct cse_sock_slot {
 	__u64 reserved;
 };
 
+/**
+ * struct cse_sock_info - one socket as the library describes it, in the
+ * socket table (see "The socket table")
+ * @seq:         (u) even while the record is stable, odd while the library
+ *               writes it.
+ * @fd:          (u) a descriptor of the process that names the socket (the
+ *               lowest the library knows of), or -1.
+ * @proto:       (u) 0: the slot holds no socket. IPPROTO_TCP or
+ *               IPPROTO_UDP.
+ * @state:       (u) the state with Linux's numbering (TCP_ESTABLISHED 1 ..
+ *               TCP_CLOSING 11 of <netinet/tcp.h>, as ss(8) names them).
+ *               UDP: TCP_ESTABLISHED when connected, else TCP_CLOSE.
+ * @__pad:       written as 0, ignored.
+ * @local_addr:  (u) local address, network byte order; 0 for any.
+ * @remote_addr: (u) remote address, network byte order; 0 for none.
+ * @local_port:  (u) local port, network byte order.
+ * @remote_port: (u) remote port, network byte order; 0 for none.
+ * @rx_queue:    (u) as ss's Recv-Q: bytes received and not read (TCP),
+ *               bytes of queued datagrams (UDP); a listener's connections
+ *               waiting for accept().
+ * @tx_queue:    (u) as ss's Send-Q: bytes sent and not acknowledged, or
+ *               not sent yet (TCP), 0 (UDP sends at once); a listener's
+ *               backlog.
+ * @retransmits: (u) TCP: retransmission timeouts in a row of the oldest
+ *               unacknowledged data (tcpi_retransmits); 0 once it is
+ *               acknowledged.
+ * @rtt_us:      (u) TCP: smoothed round-trip time in microseconds, 0
+ *               before the first sample.
+ * @rttvar_us:   (u) TCP: its variation in microseconds.
+ * @cwnd:        (u) TCP: congestion window in segments.
+ * @mss:         (u) TCP: largest segment sent, in bytes.
+ * @reserved:    written as 0, ignored.
+ */
+struct cse_sock_info {
+	__u32 seq;
+	__s32 fd;
+	__u8 proto;
+	__u8 state;
+	__u16 __pad;
+	__be32 local_addr;
+	__be32 remote_addr;
+	__be16 local_port;
+	__be16 remote_port;
+	__u32 rx_queue;
+	__u32 tx_queue;
+	__u32 retransmits;
+	__u32 rtt_us;
+	__u32 rttvar_us;
+	__u32 cwnd;
+	__u32 mss;
+	__u32 reserved[3];
+};
+
 /* struct cse_socket flags */
 #define CSE_SOCKET_CLOEXEC	0x1U	/* the new descriptor is O_CLOEXEC */
 #define CSE_SOCKET_NONBLOCK	0x2U	/* the file is O_NONBLOCK */
@@ -924,6 +1018,9 @@ struct cse_sock_wait {
  *    CSE_A_INST_SOCKS_USED: NLA_U32, socket slots whose socket file exists
  *                           (once attached only)
  *    CSE_A_INST_FILTERS: NLA_U32, the number of filters (reserved ports)
+ *    CSE_A_INST_SOCK_TABLE: NLA_U8, 1 when the instance's area holds a
+ *                           socket table (CSE_ATTACH_SOCK_INFO), else 0
+ *                           (once attached only; 1.3)
  *
  * CSE_CMD_GET_FILTERS
  * -------------------
@@ -964,6 +1061,36 @@ struct cse_sock_wait {
  *        CSE_STATS_A_TX_BYTES, CSE_STATS_A_TX_REJECTED,
  *        CSE_STATS_A_TX_ERRORS, CSE_STATS_A_EV_EVENTS,
  *        CSE_STATS_A_EV_DROPPED, CSE_STATS_A_RING_ERRORS
+ *
+ * CSE_CMD_GET_SOCKETS
+ * -------------------
+ *
+ * NLM_F_DUMP only (1.3). The request may hold CSE_A_INST_ID and/or
+ * CSE_A_INST_PID as for CSE_CMD_GET_FILTERS, with the same errors. The
+ * module returns one message per socket that the socket tables of the
+ * selected instances describe, by instance id and then slot: the records
+ * (struct cse_sock_info) that hold a socket (@proto not 0) and whose slot
+ * has a live socket file. Each is copied under its sequence lock and then
+ * checked: a record still changing after a few tries, or with a protocol
+ * other than TCP or UDP, or a state that the protocol cannot have (UDP:
+ * only ESTABLISHED and CLOSE; TCP: ESTABLISHED to CLOSING), is left out.
+ * The values are what the library wrote: the module cannot vouch for
+ * them. Instances without a socket table give no message.
+ *
+ *    CSE_A_INST_ID: NLA_U32, the instance
+ *    CSE_A_SOCK: NLA_NESTED
+ *        CSE_SOCK_A_SLOT: NLA_U32, the socket's slot
+ *        CSE_SOCK_A_FD: NLA_S32, @fd (when it is not negative)
+ *        CSE_SOCK_A_PROTO: NLA_U8, IPPROTO_TCP or IPPROTO_UDP
+ *        CSE_SOCK_A_STATE: NLA_U8, @state (TCP_* numbering)
+ *        CSE_SOCK_A_LOCAL_ADDR: NLA_BE32, network byte order
+ *        CSE_SOCK_A_LOCAL_PORT: NLA_BE16, network byte order
+ *        CSE_SOCK_A_REMOTE_ADDR: NLA_BE32
+ *        CSE_SOCK_A_REMOTE_PORT: NLA_BE16
+ *        CSE_SOCK_A_RX_QUEUE, CSE_SOCK_A_TX_QUEUE: NLA_U32, Recv-Q and
+ *                                                  Send-Q
+ *        CSE_SOCK_A_RETRANSMITS, CSE_SOCK_A_RTT_US, CSE_SOCK_A_RTTVAR_US,
+ *        CSE_SOCK_A_CWND, CSE_SOCK_A_MSS: NLA_U32 (TCP only)
  *
  * The events group
  * ----------------
@@ -1022,6 +1149,7 @@ enum cse_genl_cmd {
 	CSE_CMD_FILTER_NEW,
 	CSE_CMD_FILTER_DEL,
 	CSE_CMD_DEV_EVENT,
+	CSE_CMD_GET_SOCKETS,
 	__CSE_CMD_MAX
 };
 
@@ -1070,6 +1198,8 @@ enum cse_attr {
 	CSE_A_STATS,
 	CSE_A_EVENT,
 	CSE_A_PAD,
+	CSE_A_INST_SOCK_TABLE,
+	CSE_A_SOCK,
 	__CSE_A_MAX
 };
 
@@ -1118,5 +1248,27 @@ enum cse_event_attr {
 };
 
 #define CSE_EVENT_A_MAX (__CSE_EVENT_A_MAX - 1)
+
+enum cse_sock_attr {
+	CSE_SOCK_A_UNSPEC,
+	CSE_SOCK_A_SLOT,
+	CSE_SOCK_A_FD,
+	CSE_SOCK_A_PROTO,
+	CSE_SOCK_A_STATE,
+	CSE_SOCK_A_LOCAL_ADDR,
+	CSE_SOCK_A_LOCAL_PORT,
+	CSE_SOCK_A_REMOTE_ADDR,
+	CSE_SOCK_A_REMOTE_PORT,
+	CSE_SOCK_A_RX_QUEUE,
+	CSE_SOCK_A_TX_QUEUE,
+	CSE_SOCK_A_RETRANSMITS,
+	CSE_SOCK_A_RTT_US,
+	CSE_SOCK_A_RTTVAR_US,
+	CSE_SOCK_A_CWND,
+	CSE_SOCK_A_MSS,
+	__CSE_SOCK_A_MAX
+};
+
+#define CSE_SOCK_A_MAX (__CSE_SOCK_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_CSE_H */

@@ -257,6 +257,8 @@ void cse_tcp_set_state(struct cse_tcp_sock *tp, enum cse_tcp_state state);
 /* tcp_info.c: getsockopt(TCP_INFO) and TCP_MAXSEG, in Linux's terms. */
 struct tcp_info;
 int cse_tcp_linux_state(enum cse_tcp_state st);
+/* Nanoseconds to microseconds, saturating at UINT32_MAX. */
+uint32_t cse_ns_to_us(uint64_t ns);
 int cse_tcp_maxseg(const struct cse_tcp_sock *tp);
 void cse_tcp_info(const struct cse_tcp_sock *tp, struct tcp_info *ti);
 /* The connection is over: error @err (0 for none) to the application. */

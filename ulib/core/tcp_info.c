@@ -31,7 +31,7 @@ int cse_tcp_linux_state(enum cse_tcp_state st)
 	return map[st];
 }
 
-static uint32_t cse_us(uint64_t ns)
+uint32_t cse_ns_to_us(uint64_t ns)
 {
 	uint64_t us = ns / 1000;
 
@@ -67,17 +67,17 @@ void cse_tcp_info(const struct cse_tcp_sock *tp, struct tcp_info *ti)
 	}
 	if (tp->ecn_ok)
 		ti->tcpi_options |= TCPI_OPT_ECN;
-	ti->tcpi_rto = cse_us(tp->rto);
+	ti->tcpi_rto = cse_ns_to_us(tp->rto);
 	ti->tcpi_snd_mss = mss;
 	ti->tcpi_rcv_mss = mss;
 	ti->tcpi_advmss = mss;
 	ti->tcpi_unacked = (tp->snd_max - tp->snd_una + mss - 1) / mss;
 	ti->tcpi_pmtu = tp->sk.st->mtu;
-	ti->tcpi_rtt = cse_us(tp->srtt);
-	ti->tcpi_rttvar = cse_us(tp->rttvar);
+	ti->tcpi_rtt = cse_ns_to_us(tp->srtt);
+	ti->tcpi_rttvar = cse_ns_to_us(tp->rttvar);
 	ti->tcpi_snd_ssthresh = tp->ssthresh / mss;
 	ti->tcpi_snd_cwnd = tp->cwnd / mss;
-	ti->tcpi_rcv_rtt = cse_us(tp->rcv_rtt);
+	ti->tcpi_rcv_rtt = cse_ns_to_us(tp->rcv_rtt);
 	ti->tcpi_rcv_space = tp->sk.rcvbuf;
 	ti->tcpi_total_retrans = tp->total_retrans;
 }

@@ -41,7 +41,17 @@ static int cse_ring_geo_ok(const struct cse_ring_offsets *r, uint32_t want,
 	       cse_span_ok(r->desc, (uint64_t)r->entries * r->entry_size, size);
 }
 
-/* Frame regions and socket slots lie inside the area. */
+/* The socket table, when there is one, has a 64-byte record per slot. */
+static int cse_table_ok(const struct cse_attach *g)
+{
+	if (!g->sock_info)
+		return 1;
+	return g->sock_entries && g->sock_info % sizeof(struct cse_sock_info) == 0 &&
+	       cse_span_ok(g->sock_info, (uint64_t)g->sock_entries *
+			   sizeof(struct cse_sock_info), g->mmap_size);
+}
+
+/* Frame regions, socket slots and the socket table lie inside the area. */
 static int cse_regions_ok(const struct cse_attach *g)
 {
 	uint64_t fs = g->frame_size;
@@ -52,8 +62,8 @@ static int cse_regions_ok(const struct cse_attach *g)
 	    !cse_span_ok(g->tx_frames, g->tx_entries * fs, g->mmap_size))
 		return 0;
 	if (!g->sock_entries)
-		return 1;
-	return g->socks % 8 == 0 &&
+		return !g->sock_info;
+	return g->socks % 8 == 0 && cse_table_ok(g) &&
 	       cse_span_ok(g->socks, (uint64_t)g->sock_entries *
 			   sizeof(struct cse_sock_slot), g->mmap_size);
 }
@@ -109,6 +119,7 @@ int cse_area_attach(int fd, const struct cse_area_req *req,
 		.ev_entries = req->ev_entries,
 		.frame_size = req->frame_size,
 		.sock_entries = req->sock_entries,
+		.flags = req->flags,
 	};
 	void *mem;
 	int err;
@@ -145,4 +156,31 @@ struct cse_sock_slot *cse_area_slot(const struct cse_area *a, unsigned int i)
 		return NULL;
 	/* Checked at init: every slot lies inside, 8-byte aligned. */
 	return (struct cse_sock_slot *)(void *)(a->mem + off);
+}
+
+struct cse_sock_info *cse_area_sock_info(const struct cse_area *a,
+					 unsigned int i)
+{
+	size_t off = (size_t)a->geo.sock_info +
+		     (size_t)i * sizeof(struct cse_sock_info);
+
+	if (!a->geo.sock_info || i >= a->geo.sock_entries)
+		return NULL;
+	/* Checked at init: every record lies inside, 64-byte aligned. */
+	return (struct cse_sock_info *)(void *)(a->mem + off);
+}
+
+void cse_area_sock_info_write(struct cse_sock_info *rec,
+			      const struct cse_sock_info *v)
+{
+	const size_t body = offsetof(struct cse_sock_info, fd);
+	uint32_t seq = __atomic_load_n(&rec->seq, __ATOMIC_RELAXED);
+
+	seq += (seq & 1) + 1;		/* odd: being written */
+	__atomic_store_n(&rec->seq, seq, __ATOMIC_RELAXED);
+	/* The odd @seq is visible before any field changes (smp_wmb()). */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	memcpy((uint8_t *)rec + body, (const uint8_t *)v + body,
+	       sizeof(*rec) - body);
+	__atomic_store_n(&rec->seq, seq + 1, __ATOMIC_RELEASE);
 }

@@ -25,6 +25,7 @@ struct cse_area_req {
 	unsigned int ev_entries;
 	unsigned int frame_size;
 	unsigned int sock_entries;	/* 0: no socket slots (ABI 1.1) */
+	unsigned int flags;		/* CSE_ATTACH_* (the table: 1.3) */
 };
 
 /* One ring as user space sees it. */
@@ -66,6 +67,19 @@ void cse_area_detach(struct cse_area *a);
 
 /* Socket slot @i, or NULL when the area has no such slot. */
 struct cse_sock_slot *cse_area_slot(const struct cse_area *a, unsigned int i);
+
+/* Socket table record @i, or NULL when the area has no table or slot. */
+struct cse_sock_info *cse_area_sock_info(const struct cse_area *a,
+					 unsigned int i);
+
+/*
+ * Publish @v in table record @rec under its sequence lock ("The socket
+ * table"): odd @seq, fence, the fields, even @seq with release. @v's own
+ * @seq is ignored. An odd @seq left by a writer that died (a scribbling
+ * application) is mended, not carried on.
+ */
+void cse_area_sock_info_write(struct cse_sock_info *rec,
+			      const struct cse_sock_info *v);
 
 /*
  * The ring protocol's four ordering points (Documentation/userspace-api/

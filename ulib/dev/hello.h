@@ -13,10 +13,12 @@
 /* Features this library needs; grows with the library's minor. */
 #define CSE_LIB_FEATURES	(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD)
 /*
- * Features it uses when offered: without shared ports a forked child's
- * listeners stay the parent's (Documentation/admin-guide/library.rst).
+ * Features it uses when granted and does without on an older module:
+ * without shared ports a forked child's listeners stay the parent's
+ * (Documentation/admin-guide/library.rst), without the socket table
+ * csectl cannot list the sockets.
  */
-#define CSE_LIB_FEATURES_OPT	CSE_FEAT_SHARED_PORTS
+#define CSE_LIB_FEATURES_OPT	(CSE_FEAT_SHARED_PORTS | CSE_FEAT_SOCK_INFO)
 
 void cse_hello_request(struct cse_hello *h);
 

@@ -16,6 +16,7 @@
 #include "inst.h"
 #include "real.h"
 #include "serve.h"
+#include "socktab.h"
 
 /* Options the kernel socket keeps for us instead of the stack. */
 static bool cse_opt_kernel_only(int level, int name)
@@ -264,5 +265,6 @@ int cse_convert(int fd, struct cse_usock *u, enum cse_convert_mode mode,
 	u->own_flow = mode == CSE_CONV_CONNECT && u->type == SOCK_STREAM;
 	cse_inst.by_slot[slot] = u;
 	cse_usock_attach_sk(u);
+	cse_socktab_fd(u, fd, true);
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include "../dev/hello.h"
 #include "inst.h"
 #include "real.h"
+#include "socktab.h"
 #include "usock.h"
 
 #define CSE_RX_BUDGET		64	/* frames per ring pass */
@@ -58,6 +59,7 @@ void cse_inst_abandon(void)
 	cse_inst.changed = NULL;
 	cse_slot_pending = NULL;
 	cse_inst.nslots = cse_inst.nfree = cse_inst.nchanged = 0;
+	cse_socktab_forget();
 	cse_inst.dead_ports = NULL;	/* the parent gives them back */
 	cse_inst.waits = cse_inst.busy_hits = cse_inst.sleeps = 0;
 }
@@ -278,7 +280,7 @@ static void *cse_inst_progress(void *arg)
 	for (;;) {
 		cse_inst_lock();
 		cse_inst_service();
-		deadline = cse_stack_next_timer(cse_inst.st);
+		deadline = cse_socktab_tick(cse_stack_next_timer(cse_inst.st));
 		__atomic_store_n(&cse_inst.progress_deadline, deadline,
 				 __ATOMIC_RELAXED);
 		cse_inst_unlock();
@@ -334,6 +336,8 @@ static int cse_inst_attach(char *why, size_t why_len)
 		.ev_entries = 256,
 		.frame_size = 2048,
 		.sock_entries = cse_pow2_at_least(cse_inst.max_sockets),
+		.flags = h->features & CSE_FEAT_SOCK_INFO ?
+			 CSE_ATTACH_SOCK_INFO : 0,
 	};
 	int err;
 

@@ -11,6 +11,7 @@
 
 #include "inst.h"
 #include "real.h"
+#include "socktab.h"
 #include "usock.h"
 
 /* Most descriptors the table covers; higher ones are never served. */
@@ -76,6 +77,7 @@ void cse_fd_set(int fd, struct cse_usock *u)
 		cse_fd_clear(fd);
 	u->nfds++;
 	__atomic_store_n(&cse_fdtab[fd], u, __ATOMIC_RELAXED);
+	cse_socktab_fd(u, fd, true);
 }
 
 void cse_fd_clear(int fd)
@@ -85,6 +87,7 @@ void cse_fd_clear(int fd)
 	if (!u)
 		return;
 	__atomic_store_n(&cse_fdtab[fd], NULL, __ATOMIC_RELAXED);
+	cse_socktab_fd(u, fd, false);
 	/*
 	 * A served socket lives until its file is released, whoever holds
 	 * it; a kernel-state one is only our notes about a kernel socket; an
@@ -164,6 +167,7 @@ static void cse_usock_destroy(struct cse_usock *u)
 {
 	if (u->sk)
 		cse_close(u->sk);	/* the free hook lets the port go */
+	cse_socktab_remove(u->slot);
 	cse_inst.by_slot[u->slot] = NULL;
 	cse_inst_slot_put(u->slot);
 	cse_usock_free(u);
@@ -280,6 +284,7 @@ static void cse_usock_notify(struct cse_sock *s, unsigned int mask,
 
 	(void)s;
 	cse_inst_publish(u->slot, cse_epoll_mask(u, mask));
+	cse_socktab_changed(u);
 }
 
 void cse_usock_attach_sk(struct cse_usock *u)
@@ -288,4 +293,5 @@ void cse_usock_attach_sk(struct cse_usock *u)
 	cse_sock_set_notify(u->sk, cse_usock_notify, u);
 	cse_sock_notify_data(u->sk, true);
 	cse_inst_publish(u->slot, cse_epoll_mask(u, cse_poll(u->sk)));
+	cse_socktab_add(u);
 }

@@ -260,6 +260,83 @@ TEST(area_init_refuses_an_answer_that_reaches_outside_the_mapping)
 	free(mem);
 }
 
+/* The layout with a socket table after the slots, as umem.c makes it. */
+static void t_layout_table(struct cse_attach *g, uint32_t socks)
+{
+	t_layout(g, 16, 8, 8, socks);
+	g->flags = CSE_ATTACH_SOCK_INFO;
+	g->sock_info = (g->socks + (uint64_t)socks *
+			sizeof(struct cse_sock_slot) + 63) & ~63ull;
+	g->rx_frames = (g->sock_info + (uint64_t)socks *
+			sizeof(struct cse_sock_info) + 4095) & ~4095ull;
+	g->tx_frames = g->rx_frames + 16ull * T_FS;
+	g->mmap_size = g->tx_frames + 8ull * T_FS;
+}
+
+TEST(area_init_takes_the_socket_table)
+{
+	struct cse_attach g, bad;
+	struct cse_area a;
+	uint8_t *mem;
+
+	t_layout_table(&g, 4);
+	mem = calloc(1, g.mmap_size);
+	ASSERT_NE(NULL, mem);
+	ASSERT_EQ(0, cse_area_init(&a, -1, mem, &g));
+	EXPECT_EQ((void *)(mem + g.sock_info), (void *)cse_area_sock_info(&a, 0));
+	EXPECT_EQ((void *)(mem + g.sock_info + 3 * 64),
+		  (void *)cse_area_sock_info(&a, 3));
+	EXPECT_EQ(NULL, cse_area_sock_info(&a, 4));
+	/* A table that is misaligned, too long, or without slots: refused. */
+	bad = g;
+	bad.sock_info += 8;
+	EXPECT_EQ(-EPROTO, cse_area_init(&a, -1, mem, &bad));
+	bad = g;
+	bad.sock_info = g.mmap_size - 64;
+	EXPECT_EQ(-EPROTO, cse_area_init(&a, -1, mem, &bad));
+	bad = g;
+	bad.sock_info = ~0ull & ~63ull;
+	EXPECT_EQ(-EPROTO, cse_area_init(&a, -1, mem, &bad));
+	bad = g;
+	bad.sock_entries = 0;
+	bad.socks = 0;
+	EXPECT_EQ(-EPROTO, cse_area_init(&a, -1, mem, &bad));
+	/* No table: no records. */
+	t_layout(&g, 16, 8, 8, 4);
+	ASSERT_EQ(0, cse_area_init(&a, -1, mem, &g));
+	EXPECT_EQ(NULL, cse_area_sock_info(&a, 0));
+	free(mem);
+}
+
+/* The writer's sequence: even when done, two steps per write, mended. */
+TEST(sock_info_write_under_the_sequence_lock)
+{
+	struct cse_sock_info rec, v;
+
+	memset(&rec, 0, sizeof(rec));
+	memset(&v, 0, sizeof(v));
+	v.seq = 12345;		/* ignored */
+	v.fd = 7;
+	v.proto = IPPROTO_TCP;
+	v.state = 1;
+	v.rx_queue = 99;
+	v.mss = 1448;
+	cse_area_sock_info_write(&rec, &v);
+	EXPECT_EQ(2u, rec.seq);
+	EXPECT_EQ(7, rec.fd);
+	EXPECT_EQ(99u, rec.rx_queue);
+	EXPECT_EQ(1448u, rec.mss);
+	cse_area_sock_info_write(&rec, &v);
+	EXPECT_EQ(4u, rec.seq);
+	/* Left odd by a writer that died: the next write ends even. */
+	rec.seq = 9;
+	v.rx_queue = 1;
+	cse_area_sock_info_write(&rec, &v);
+	EXPECT_EQ(0u, rec.seq & 1);
+	EXPECT_LT(9u, rec.seq);
+	EXPECT_EQ(1u, rec.rx_queue);
+}
+
 TEST_F(ring, link_reports_the_attach_answer_mtu_and_mac)
 {
 	uint8_t mac[6];
