@@ -10,42 +10,10 @@
 #
 # Prints TAP lines; exits non-zero when a case failed. Run in the VM with
 # cse.ko loaded (selftests/e2e/run).
-set -u
-set -m	# background jobs keep SIGINT (not ignored as without job control)
+. "$(dirname "$(readlink -f "$0")")/lib.bash"
 
-SRC=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
-LIB=$SRC/ulib/libcse.so
-NS=csedeath$$
-A=cse-dth-a
-B=cse-dth-b
-LOCAL=10.96.0.1
-PEER=10.96.0.2
 PORT=9100
 CONNS=100
-W=$(mktemp -d /var/tmp/cse-death.XXXXXX)
-n=0
-failed=0
-
-cleanup() {
-	jobs -p | xargs -r kill -9 2>/dev/null
-	ip netns pids "$NS" 2>/dev/null | xargs -r kill -9 2>/dev/null
-	ip link del "$A" 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
-
-setup() {
-	ip link set lo up
-	ip netns add "$NS" &&
-	ip link add "$A" type veth peer name "$B" &&
-	ip link set "$B" netns "$NS" &&
-	ip addr add "$LOCAL/24" dev "$A" &&
-	ip link set "$A" up &&
-	ip -n "$NS" addr add "$PEER/24" dev "$B" &&
-	ip -n "$NS" link set "$B" up &&
-	ip -n "$NS" link set lo up
-}
 
 t() { # DESCRIPTION COMMAND...: one TAP line
 	local what=$1
