@@ -116,7 +116,7 @@ int cse_stack_create(const struct cse_stack_config *cfg,
 	}
 	cfg->link.ops->mac(cfg->link.priv, st->mac);
 	st->mem.limit = cfg->mem_limit;
-	cse_timers_init(&st->timers);
+	cse_timers_init(&st->timers, cse_now(st));
 	cse_rng_seed(&st->rng, cfg->seed);
 	st->ip_id = (uint16_t)cse_rng_next(&st->rng);
 	cse_neigh_init(&st->neigh);
