@@ -237,8 +237,13 @@ unsigned int cse_timers_run(struct cse_timers *ts, uint64_t now)
 	if (end < ts->clk)		/* a clock that went back: wait */
 		end = ts->clk;
 	for (;;) {
-		uint64_t tick = cse_timers_next_tick(ts);
+		uint64_t tick = CSE_TIMER_NEVER;
 
+		/* Run again within the tick: only its own slot can be due. */
+		if (ts->clk != end)
+			tick = cse_timers_next_tick(ts);
+		else if (ts->occupied[0] & 1ull << (ts->clk & CSE_TIMER_MASK))
+			tick = ts->clk;
 		if (tick > end)
 			break;
 		if (tick > ts->clk) {
