@@ -173,22 +173,67 @@ static bool cse_timer_before(const struct cse_timer *a,
 	       (a->expires == b->expires && a->seq < b->seq);
 }
 
-/* Insert @t into @due, sorted; the common case (in order) is at the tail. */
-static void cse_timer_sorted_add(struct cse_list *due, struct cse_timer *t)
+static const struct cse_timer *cse_timer_of(const struct cse_list *n)
 {
-	struct cse_list *pos;
+	return cse_container_of(n, struct cse_timer, node);
+}
 
-	for (pos = due->prev; pos != due; pos = pos->prev)
-		if (!cse_timer_before(t, cse_container_of(pos,
-						struct cse_timer, node)))
-			break;
-	cse_list_add_after(pos, &t->node);
+/* Merge two chains in firing order (linked by next, NULL-ended). */
+static struct cse_list *cse_timers_merge(struct cse_list *a,
+					 struct cse_list *b)
+{
+	struct cse_list head, *tail = &head;
+
+	while (a && b) {
+		if (cse_timer_before(cse_timer_of(b), cse_timer_of(a))) {
+			tail->next = b;
+			b = b->next;
+		} else {
+			tail->next = a;
+			a = a->next;
+		}
+		tail = tail->next;
+	}
+	tail->next = a ? a : b;
+	return head.next;
+}
+
+/*
+ * Put @due in firing order: a bottom-up merge sort, so however the
+ * timers of a tick were armed, ordering k of them costs k log k.
+ * part[i] holds a sorted run of 2^i timers.
+ */
+static void cse_timers_sort(struct cse_list *due)
+{
+	struct cse_list *part[32] = { NULL }, *run, *next, *prev = due;
+	unsigned int i;
+
+	if (cse_list_empty(due))
+		return;
+	due->prev->next = NULL;
+	for (run = due->next; run; run = next) {
+		next = run->next;
+		run->next = NULL;
+		for (i = 0; i < 31 && part[i]; i++) {
+			run = cse_timers_merge(part[i], run);
+			part[i] = NULL;
+		}
+		part[i] = cse_timers_merge(part[i], run);
+	}
+	run = NULL;
+	for (i = 0; i < 32; i++)
+		run = cse_timers_merge(part[i], run);
+	for (; run; prev = run, run = run->next) {	/* the back links */
+		run->prev = prev;
+		prev->next = run;
+	}
+	prev->next = due;
+	due->prev = prev;
 }
 
 /*
  * Move the timers of the clock's level-0 slot due at @now to @due, in
- * firing order. They were armed for this tick, mostly in order; the
- * slot's others (later in the tick than @now) stay.
+ * firing order; the slot's others (later in the tick than @now) stay.
  */
 static void cse_timers_take_due(struct cse_timers *ts, uint64_t now,
 				struct cse_list *due)
@@ -203,10 +248,11 @@ static void cse_timers_take_due(struct cse_timers *ts, uint64_t now,
 		if (t->expires > now)
 			continue;
 		cse_list_del(&t->node);
-		cse_timer_sorted_add(due, t);
+		cse_list_add_tail(due, &t->node);
 	}
 	if (cse_list_empty(head))
 		ts->occupied[0] &= ~(1ull << idx);
+	cse_timers_sort(due);
 }
 
 /* Fire what is due in the clock's tick; returns how many fired. */

@@ -102,6 +102,29 @@ TEST(every_level_fires_at_the_exact_time_in_order)
 	ASSERT_EQ(CSE_TIMER_NEVER, cse_timers_next(&ts));
 }
 
+TEST(many_in_one_tick_fire_in_order_however_armed)
+{
+	static struct t_rec r[T_N];
+	struct cse_timers ts;
+	struct cse_rng rng;
+	unsigned int i, j;
+
+	t_wheel(&ts, 0);
+	cse_rng_seed(&rng, 3);
+	/* First descending, then at random, some equal: all in tick 5. */
+	for (i = 0; i < T_N; i++)
+		t_arm(&ts, &r[i], (5ull << CSE_TIMER_TICK_SHIFT) +
+			       (i < T_N / 2 ? T_N - i :
+				cse_rng_below(&rng, T_N / 4)));
+	ASSERT_EQ((unsigned int)T_N,
+		  cse_timers_run(&ts, 6ull << CSE_TIMER_TICK_SHIFT));
+	for (i = 0; i < T_N; i += 3)
+		for (j = 0; j < T_N; j += 7)
+			if (r[i].t.expires < r[j].t.expires ||
+			    (r[i].t.expires == r[j].t.expires && i < j))
+				ASSERT_LT(r[i].order, r[j].order);
+}
+
 TEST(next_is_exact_near_and_never_late_far)
 {
 	struct cse_timers ts;
