@@ -4,6 +4,9 @@
  *
  *   stack_bench mem-bulk SECONDS [BYTES]   two instances, one process,
  *   stack_bench mem-rr SECONDS [COUNT]     over the in-memory link
+ *   stack_bench timers IDLE [STEPS]        the timer wheel: 100 busy
+ *                                          connections' timers beside IDLE
+ *                                          idle connections' keepalives
  *   stack_bench tap-upload|tap-download|tap-rr TAP ADDR/PREFIX GATEWAY \
  *               SERVER PORT SECONDS        the stack on TAP device TAP,
  *                                          against kern_bench's server
@@ -24,8 +27,10 @@
 #include <string.h>
 #include <valgrind/callgrind.h>
 
+#include "core/rand.h"
 #include "core/socket.h"
 #include "core/stack.h"
+#include "core/timer.h"
 #include "link/mem.h"
 #include "link/tap.h"
 
@@ -210,6 +215,75 @@ static void mem_rr(double secs, uint64_t max)
 	       (unsigned long long)(bp_now_ns() - t0),
 	       (unsigned long long)segs);
 	pair_free(&p);
+}
+
+/* --- the timer wheel with many connections' timers --- */
+
+/* What a TCP connection keeps armed: retransmission, delayed ACK, keepalive. */
+struct bconn {
+	struct cse_timer rtx, delack, keepalive;
+};
+
+static uint64_t timer_fired;
+
+static void timer_fn(struct cse_timer *t, uint64_t now)
+{
+	(void)t;
+	(void)now;
+	timer_fired++;
+}
+
+#define BUSY_CONNS	100
+
+/*
+ * Every 100 us of fake time, 32 of the busy connections get an ACK (their
+ * retransmission timer pushed 200 ms out, a delayed ACK armed 40 ms out
+ * unless one is pending), then the wheel runs and is asked for its next
+ * expiry, as the library's loop does. The idle connections' keepalives
+ * (2 h) only wait: what they cost is the difference @idle makes.
+ */
+static void timers_bench(unsigned int idle, unsigned int steps)
+{
+	struct bconn *c = calloc(BUSY_CONNS + idle, sizeof(*c));
+	uint64_t now = 1000000000ull, t0, ops = 0;
+	struct cse_timers *ts = malloc(sizeof(*ts));
+	struct cse_rng rng;
+	unsigned int i, s;
+
+	if (!c || !ts)
+		die("timers", -ENOMEM);
+	cse_rng_seed(&rng, 1);
+	cse_timers_init(ts, now);
+	for (i = 0; i < BUSY_CONNS + idle; i++) {
+		cse_timer_init(&c[i].rtx, timer_fn);
+		cse_timer_init(&c[i].delack, timer_fn);
+		cse_timer_init(&c[i].keepalive, timer_fn);
+		cse_timer_mod(ts, &c[i].keepalive,
+			      now + 7200000000000ull + i * 1000000ull);
+	}
+	CALLGRIND_START_INSTRUMENTATION;
+	t0 = bp_now_ns();
+	for (s = 0; s < steps; s++) {
+		now += 100000;
+		for (i = 0; i < 32; i++) {
+			struct bconn *b = &c[cse_rng_below(&rng, BUSY_CONNS)];
+
+			cse_timer_mod(ts, &b->rtx, now + 200000000ull);
+			if (!cse_timer_pending(&b->delack))
+				cse_timer_mod(ts, &b->delack, now + 40000000ull);
+			ops += 2;
+		}
+		cse_timers_run(ts, now);
+		cse_timers_next(ts);
+		ops += 2;
+	}
+	CALLGRIND_STOP_INSTRUMENTATION;
+	printf("RESULT timers=%u ops=%llu fired=%llu ns=%llu\n",
+	       (BUSY_CONNS + idle) * 3, (unsigned long long)ops,
+	       (unsigned long long)timer_fired,
+	       (unsigned long long)(bp_now_ns() - t0));
+	free(ts);
+	free(c);
 }
 
 /* --- the stack on a TAP device against the kernel --- */
@@ -397,6 +471,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: stack_bench mem-bulk SECONDS [BYTES]\n"
 		"       stack_bench mem-rr SECONDS [COUNT]\n"
+		"       stack_bench timers IDLE [STEPS]\n"
 		"       stack_bench tap-upload|tap-download|tap-rr TAP ADDR/PREFIX GATEWAY SERVER PORT SECONDS\n");
 	return 2;
 }
@@ -411,6 +486,10 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "mem-rr"))
 		mem_rr(atof(argv[2]), argc > 3 ? strtoull(argv[3], NULL, 0) :
 						 0);
+	else if (!strcmp(argv[1], "timers"))
+		timers_bench((unsigned int)strtoul(argv[2], NULL, 0),
+			     argc > 3 ? (unsigned int)strtoul(argv[3], NULL, 0) :
+				        100000);
 	else if (!strncmp(argv[1], "tap-", 4) && argc == 8)
 		return tap_bench(argv[1], argv + 2) == 2 ? usage() : 0;
 	else

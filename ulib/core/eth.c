@@ -50,6 +50,23 @@ void cse_eth_input(struct cse_stack *st, const uint8_t *frame,
 	st->stats.eth_bad_type++;
 }
 
+static void cse_eth_hdr(const struct cse_stack *st, uint8_t *h,
+			const uint8_t dst[CSE_ETH_ALEN], uint16_t type)
+{
+	memcpy(h, dst, CSE_ETH_ALEN);
+	memcpy(h + CSE_ETH_ALEN, st->mac, CSE_ETH_ALEN);
+	cse_put16(h + 12, type);
+}
+
+static int cse_eth_count(struct cse_stack *st, int err)
+{
+	if (err)
+		st->stats.eth_tx_err++;
+	else
+		st->stats.eth_tx++;
+	return err;
+}
+
 int cse_eth_output(struct cse_stack *st, struct cse_pbuf *pb,
 		   const uint8_t dst[CSE_ETH_ALEN], uint16_t type)
 {
@@ -58,15 +75,39 @@ int cse_eth_output(struct cse_stack *st, struct cse_pbuf *pb,
 	int err = -ENOBUFS;
 
 	if (h) {
-		memcpy(h, dst, CSE_ETH_ALEN);
-		memcpy(h + CSE_ETH_ALEN, st->mac, CSE_ETH_ALEN);
-		cse_put16(h + 12, type);
+		cse_eth_hdr(st, h, dst, type);
 		err = l->ops->xmit(l->priv, h, pb->len);
 	}
-	if (err)
-		st->stats.eth_tx_err++;
-	else
-		st->stats.eth_tx++;
 	cse_pbuf_free(&st->mem, pb);
-	return err;
+	return cse_eth_count(st, err);
+}
+
+int cse_eth_tx_get(struct cse_stack *st, size_t len, uint8_t **frame)
+{
+	const struct cse_link *l = &st->cfg.link;
+	void *f;
+	int err;
+
+	if (!l->ops->tx_get) {
+		if (len > st->rxcap)
+			return cse_eth_count(st, -EMSGSIZE);
+		*frame = st->txbuf;
+		return 0;
+	}
+	err = l->ops->tx_get(l->priv, len, &f);
+	if (err)
+		return cse_eth_count(st, err);
+	*frame = f;
+	return 0;
+}
+
+int cse_eth_tx_commit(struct cse_stack *st, uint8_t *frame, size_t len,
+		      const uint8_t dst[CSE_ETH_ALEN], uint16_t type)
+{
+	const struct cse_link *l = &st->cfg.link;
+
+	cse_eth_hdr(st, frame, dst, type);
+	if (!l->ops->tx_commit)
+		return cse_eth_count(st, l->ops->xmit(l->priv, frame, len));
+	return cse_eth_count(st, l->ops->tx_commit(l->priv, frame, len));
 }

@@ -21,6 +21,16 @@ void cse_eth_input(struct cse_stack *st, const uint8_t *frame,
 int cse_eth_output(struct cse_stack *st, struct cse_pbuf *pb,
 		   const uint8_t dst[CSE_ETH_ALEN], uint16_t type);
 
+/*
+ * Build a frame in place: a buffer for @len bytes (the link's own, or the
+ * stack's when the link only has xmit) whose bytes past the Ethernet
+ * header the caller fills, then the header and the send. A failure is
+ * counted in eth_tx_err, as a refused xmit is.
+ */
+int cse_eth_tx_get(struct cse_stack *st, size_t len, uint8_t **frame);
+int cse_eth_tx_commit(struct cse_stack *st, uint8_t *frame, size_t len,
+		      const uint8_t dst[CSE_ETH_ALEN], uint16_t type);
+
 /* arp.c */
 void cse_arp_input(struct cse_stack *st, const uint8_t *pkt,
 		   unsigned int len);

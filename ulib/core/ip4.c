@@ -144,8 +144,7 @@ bool cse_ip4_err_input(struct cse_stack *st, uint8_t proto,
 	return false;
 }
 
-static int cse_ip4_next_hop(struct cse_stack *st, uint32_t daddr,
-			    uint32_t *hop)
+int cse_ip4_next_hop(struct cse_stack *st, uint32_t daddr, uint32_t *hop)
 {
 	if (!st->addr)
 		return -EADDRNOTAVAIL;
@@ -157,6 +156,12 @@ static int cse_ip4_next_hop(struct cse_stack *st, uint32_t daddr,
 		return -ENETUNREACH;
 	}
 	return 0;
+}
+
+uint16_t cse_ip4_df(const struct cse_ip4_out *o)
+{
+	/* As Linux's IP_PMTUDISC_WANT, except on ICMP (see ip4.h). */
+	return o->proto == IPPROTO_ICMP ? 0 : CSE_IP4_DF;
 }
 
 void cse_ip4_hdr(const struct cse_stack *st, uint8_t *h,
@@ -209,8 +214,6 @@ int cse_ip4_output(struct cse_stack *st, struct cse_pbuf *pb, uint32_t daddr,
 	o.id = st->ip_id++;
 	if (!fits)
 		return cse_ip4_fragment(st, pb, &o);
-	/* DF as Linux's IP_PMTUDISC_WANT, except on ICMP (see ip4.h). */
-	cse_ip4_hdr(st, h, &o, (uint16_t)pb->len,
-		    proto == IPPROTO_ICMP ? 0 : CSE_IP4_DF);
+	cse_ip4_hdr(st, h, &o, (uint16_t)pb->len, cse_ip4_df(&o));
 	return cse_ip4_xmit(st, pb, &o);
 }

@@ -29,6 +29,10 @@ struct cse_ip4_out {
 	struct cse_sock *owner;
 };
 
+/* Route @daddr: its next hop, -EADDRNOTAVAIL or -ENETUNREACH. */
+int cse_ip4_next_hop(struct cse_stack *st, uint32_t daddr, uint32_t *hop);
+/* The flags of an unfragmented packet: DF, but not on ICMP. */
+uint16_t cse_ip4_df(const struct cse_ip4_out *o);
 /* Write a 20-byte header for @len bytes of packet; @frag: flags, offset. */
 void cse_ip4_hdr(const struct cse_stack *st, uint8_t *h,
 		 const struct cse_ip4_out *o, uint16_t len, uint16_t frag);

@@ -23,6 +23,19 @@ struct cse_link_ops {
 	 */
 	int (*xmit)(void *priv, const void *frame, size_t len);
 	/*
+	 * Optional, both or neither: send without a copy. tx_get lends the
+	 * link's own buffer for one frame of up to @len bytes (a ring slot,
+	 * a frame of the wire) in *@frame; the stack writes the frame there
+	 * and hands it back with tx_commit and its final length. One buffer
+	 * is lent at a time, and a second tx_get before the commit lends the
+	 * same one again. tx_get returns 0, -ENOBUFS when the link is full,
+	 * -EMSGSIZE over the MTU; tx_commit returns what xmit would. Links
+	 * without them get the frame through xmit from a buffer of the
+	 * stack (one copy more).
+	 */
+	int (*tx_get)(void *priv, size_t len, void **frame);
+	int (*tx_commit)(void *priv, void *frame, size_t len);
+	/*
 	 * Take one received frame into @buf. Returns its length, 0 when none
 	 * is waiting, or -errno. A frame longer than @cap is dropped by the
 	 * link and reported as -EMSGSIZE.

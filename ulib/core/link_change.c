@@ -15,11 +15,15 @@ int cse_stack_set_mtu(struct cse_stack *st, unsigned int mtu)
 	if (mtu < 576 || mtu > 65535)
 		return -EINVAL;
 	if (mtu + CSE_ETH_HLEN > st->rxcap) {
-		void *buf = realloc(st->rxbuf, mtu + CSE_ETH_HLEN);
+		void *rx = realloc(st->rxbuf, mtu + CSE_ETH_HLEN), *tx;
 
-		if (!buf)
+		if (!rx)
 			return -ENOMEM;
-		st->rxbuf = buf;
+		st->rxbuf = rx;
+		tx = realloc(st->txbuf, mtu + CSE_ETH_HLEN);
+		if (!tx)
+			return -ENOMEM;
+		st->txbuf = tx;
 		st->rxcap = mtu + CSE_ETH_HLEN;
 	}
 	st->mtu = mtu;

@@ -204,6 +204,27 @@ static int cse_neigh_enqueue(struct cse_neigh *n, struct cse_pbuf *pb)
 	return 0;
 }
 
+/* A packet goes through resolved entry @n now. */
+static void cse_neigh_use(struct cse_neigh *n, uint64_t now)
+{
+	n->used = now;
+	/* As Linux: give the upper layer a chance to confirm before probing. */
+	if (n->state == CSE_NUD_STALE)
+		cse_neigh_set_state(n, CSE_NUD_DELAY, now);
+}
+
+bool cse_neigh_resolved(struct cse_stack *st, uint32_t ip,
+			uint8_t mac[CSE_ETH_ALEN])
+{
+	struct cse_neigh *n = cse_neigh_find(st, ip);
+
+	if (!n || n->state == CSE_NUD_INCOMPLETE)
+		return false;
+	cse_neigh_use(n, cse_now(st));
+	memcpy(mac, n->mac, CSE_ETH_ALEN);
+	return true;
+}
+
 int cse_neigh_output(struct cse_stack *st, uint32_t ip, struct cse_pbuf *pb)
 {
 	struct cse_neigh *n = cse_neigh_find(st, ip);
@@ -219,10 +240,7 @@ int cse_neigh_output(struct cse_stack *st, uint32_t ip, struct cse_pbuf *pb)
 	}
 	if (n->state == CSE_NUD_INCOMPLETE)
 		return cse_neigh_enqueue(n, pb);
-	n->used = now;
-	/* As Linux: give the upper layer a chance to confirm before probing. */
-	if (n->state == CSE_NUD_STALE)
-		cse_neigh_set_state(n, CSE_NUD_DELAY, now);
+	cse_neigh_use(n, now);
 	return cse_eth_output(st, pb, n->mac, CSE_ETH_P_IP);
 }
 

@@ -54,6 +54,14 @@ void cse_neigh_flush(struct cse_stack *st);
 int cse_neigh_output(struct cse_stack *st, uint32_t ip, struct cse_pbuf *pb);
 
 /*
+ * The MAC of next hop @ip in @mac, when known (the entry counts as used,
+ * as by cse_neigh_output()); false when a packet would have to wait for
+ * resolution, or start it: then cse_neigh_output() is the way.
+ */
+bool cse_neigh_resolved(struct cse_stack *st, uint32_t ip,
+			uint8_t mac[CSE_ETH_ALEN]);
+
+/*
  * What ARP learnt: @ip is at @mac. @confirmed for a reply to us, else the
  * entry is at most STALE. @create allows a new entry (a request for us);
  * otherwise only an existing one is updated.

@@ -36,7 +36,8 @@ struct cse_stack {
 	struct cse_list socks;
 	uint16_t ip_id;
 	uint8_t *rxbuf;
-	unsigned int rxcap;
+	uint8_t *txbuf;			/* frames for links without tx_get */
+	unsigned int rxcap;		/* of each of them */
 };
 
 static inline uint64_t cse_now(const struct cse_stack *st)

@@ -68,7 +68,8 @@ static int cse_config_check(const struct cse_stack_config *c)
 	uint32_t gw = ntohl(c->gateway.s_addr);
 
 	if (!c->link.ops || !c->link.ops->xmit || !c->link.ops->recv ||
-	    !c->link.ops->mtu || !c->link.ops->mac || !c->clock.now_ns)
+	    !c->link.ops->mtu || !c->link.ops->mac || !c->clock.now_ns ||
+	    !c->link.ops->tx_get != !c->link.ops->tx_commit)
 		return -EINVAL;
 	if (c->prefix_len > 32 || !c->mem_limit || !c->ttl || c->ttl > 255 ||
 	    !c->arp_max_entries || !c->arp_probes || !c->icmp_burst ||
@@ -115,7 +116,7 @@ int cse_stack_create(const struct cse_stack_config *cfg,
 	}
 	cfg->link.ops->mac(cfg->link.priv, st->mac);
 	st->mem.limit = cfg->mem_limit;
-	cse_timers_init(&st->timers);
+	cse_timers_init(&st->timers, cse_now(st));
 	cse_rng_seed(&st->rng, cfg->seed);
 	st->ip_id = (uint16_t)cse_rng_next(&st->rng);
 	cse_neigh_init(&st->neigh);
@@ -131,9 +132,11 @@ int cse_stack_create(const struct cse_stack_config *cfg,
 	st->icmp_limit.last = cse_now(st);
 	st->rxcap = st->mtu + CSE_ETH_HLEN;
 	st->rxbuf = malloc(st->rxcap);
-	err = st->rxbuf ? cse_stack_routes(st) : -ENOMEM;
+	st->txbuf = malloc(st->rxcap);
+	err = st->rxbuf && st->txbuf ? cse_stack_routes(st) : -ENOMEM;
 	if (err) {
 		free(st->rxbuf);
+		free(st->txbuf);
 		free(st);
 		return err;
 	}
@@ -152,6 +155,7 @@ void cse_stack_destroy(struct cse_stack *st)
 	cse_neigh_flush(st);
 	cse_defrag_flush(st);
 	free(st->rxbuf);
+	free(st->txbuf);
 	free(st);
 }
 

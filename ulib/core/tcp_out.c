@@ -5,14 +5,21 @@
  * path. cse_tcp_output() sends what the windows allow.
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "csum.h"
+#include "ip4_tx.h"
 #include "priv.h"
 #include "tcp.h"
 #include "wire.h"
 
-/* What one outgoing segment is. */
+/*
+ * What a run of outgoing segments is: a control segment, or @len bytes
+ * of data that cse_tcp_emit() cuts into pieces of @mss in one pass, all
+ * sharing one header but for the sequence number, and PSH and FIN, which
+ * only the last piece carries.
+ */
 struct cse_tcp_out {
 	uint32_t raddr;
 	uint16_t sport, dport;
@@ -22,42 +29,98 @@ struct cse_tcp_out {
 	struct cse_tcp_opts opt;	/* what options to write */
 	const struct cse_ring *data;	/* payload source, or NULL */
 	uint32_t data_off, len;
+	uint32_t mss;			/* largest piece; 0: @len in one */
 	uint8_t ttl;
-	uint8_t tos;			/* ECN field */
+	struct cse_tcp_sock *tp;	/* the connection, or NULL */
 	struct cse_sock *owner;
 };
 
-static int cse_tcp_emit(struct cse_stack *st, const struct cse_tcp_out *o)
+/* The header every piece of @o starts from; returns its length. */
+static unsigned int cse_tcp_hdr(const struct cse_tcp_out *o, uint8_t *h)
 {
-	uint8_t opt[CSE_TCP_OPT_MAX];
-	unsigned int olen = cse_tcp_write_opts(opt, &o->opt);
+	unsigned int olen = cse_tcp_write_opts(h + CSE_TCP_HLEN, &o->opt);
 	unsigned int hlen = CSE_TCP_HLEN + olen;
-	struct cse_pbuf *pb = cse_pbuf_alloc(&st->mem, CSE_PBUF_HEADROOM,
-					     hlen + o->len);
-	uint8_t *h;
-	uint32_t sum;
 
-	if (!pb) {
-		st->stats.mem_drop++;
-		return -ENOBUFS;
-	}
-	h = cse_pbuf_data(pb);
 	cse_put16(h, o->sport);
 	cse_put16(h + 2, o->dport);
-	cse_put32(h + 4, o->seq);
 	cse_put32(h + 8, (o->flags & CSE_TCP_ACK) ? o->ack : 0);
 	h[12] = (uint8_t)(hlen / 4) << 4;
-	h[13] = o->flags;
 	cse_put16(h + 14, o->wnd);
 	cse_put32(h + 16, 0);		/* checksum, urgent pointer */
-	memcpy(h + CSE_TCP_HLEN, opt, olen);
-	if (o->len)
-		cse_ring_peek(o->data, o->data_off, h + hlen, o->len);
-	sum = cse_csum_pseudo(st->addr, o->raddr, IPPROTO_TCP, hlen + o->len);
-	cse_put16(h + 16, cse_csum_fold(cse_csum_add(sum, h, hlen + o->len)));
+	return hlen;
+}
+
+/*
+ * Per piece of a connection's run: its ECN marks (RFC 3168 6.1), and the
+ * RACK send map (RFC 8985) learns when it left.
+ */
+static uint8_t cse_tcp_piece(struct cse_tcp_sock *tp, uint32_t seq,
+			     uint32_t n, uint8_t flags, uint8_t *tos)
+{
+	if (!(flags & (CSE_TCP_SYN | CSE_TCP_RST)) &&
+	    (n || (flags & CSE_TCP_FIN)))
+		cse_tcp_rack_sent(tp, seq, seq + n + !!(flags & CSE_TCP_FIN));
+	return flags | cse_tcp_ecn_flags(tp, flags, seq, n, tos);
+}
+
+/* Build and send one piece: @n bytes at @seq into the link's buffer. */
+static int cse_tcp_emit_piece(struct cse_stack *st, const struct cse_tcp_out *o,
+			      const struct cse_ip4_path *path,
+			      const uint8_t *hdr, unsigned int hlen,
+			      uint32_t seq, uint32_t n, uint8_t flags)
+{
+	struct cse_ip4_tx tx;
+	uint32_t sum;
+	uint8_t *h;
+	int err = cse_ip4_tx_begin(st, path, &tx, hlen + n);
+
+	if (err)
+		return err;
+	h = tx.l4;
+	memcpy(h, hdr, hlen);
+	if (o->tp)
+		flags = cse_tcp_piece(o->tp, seq, n, flags, &tx.tos);
+	cse_put32(h + 4, seq);
+	h[13] = flags;
+	if (n)	/* the payload's one copy, from the send buffer */
+		cse_ring_peek(o->data, o->data_off + (seq - o->seq), h + hlen,
+			      n);
+	sum = cse_csum_pseudo(st->addr, o->raddr, IPPROTO_TCP, hlen + n);
+	cse_put16(h + 16, cse_csum_fold(cse_csum_add(sum, h, hlen + n)));
 	st->stats.tcp_tx++;
-	pb->tos = o->tos;
-	return cse_ip4_output(st, pb, o->raddr, IPPROTO_TCP, o->ttl, o->owner);
+	return cse_ip4_tx_commit(st, path, &tx);
+}
+
+/*
+ * Send the run @o. Route and neighbour are looked up once for all its
+ * pieces. A piece the link refuses is lost as on a full qdisc, and the
+ * rest still go; the first error is returned.
+ */
+static int cse_tcp_emit(struct cse_stack *st, const struct cse_tcp_out *o)
+{
+	uint8_t hdr[CSE_TCP_HLEN + CSE_TCP_OPT_MAX];
+	unsigned int hlen = cse_tcp_hdr(o, hdr);
+	uint32_t seq = o->seq, left = o->len;
+	struct cse_ip4_path path;
+	int err = cse_ip4_path(st, &path, o->raddr, IPPROTO_TCP, o->ttl,
+			       o->owner), first = 0;
+
+	if (err)
+		return err;
+	do {
+		uint32_t n = o->mss && left > o->mss ? o->mss : left;
+		uint8_t flags = o->flags;
+
+		if (n < left)
+			flags &= (uint8_t)~(CSE_TCP_PSH | CSE_TCP_FIN);
+		err = cse_tcp_emit_piece(st, o, &path, hdr, hlen, seq, n,
+					 flags);
+		if (!first)
+			first = err;
+		seq += n;
+		left -= n;
+	} while (left);
+	return first;
 }
 
 /*
@@ -121,7 +184,10 @@ static void cse_tcp_conn_opts(struct cse_tcp_sock *tp, uint8_t flags,
 				CSE_TCP_MAX_SACKS - tp->ts_on);
 }
 
-/* Send a segment of this connection: @len bytes from sequence @seq. */
+/*
+ * Send @len bytes of this connection from sequence @seq, in as many
+ * segments as the MSS makes of them.
+ */
 static int cse_tcp_xmit(struct cse_tcp_sock *tp, uint32_t seq, uint32_t len,
 			uint8_t flags)
 {
@@ -130,14 +196,11 @@ static int cse_tcp_xmit(struct cse_tcp_sock *tp, uint32_t seq, uint32_t len,
 		.raddr = s->raddr, .sport = s->lport, .dport = s->rport,
 		.seq = seq, .ack = tp->rcv_nxt, .flags = flags,
 		.data = &tp->sndbuf, .data_off = seq - tp->snd_buf_seq,
-		.len = len, .ttl = cse_sock_ttl(s), .owner = s,
+		.len = len, .mss = tp->mss, .ttl = cse_sock_ttl(s), .tp = tp,
+		.owner = s,
 	};
 
-	if (!(flags & (CSE_TCP_SYN | CSE_TCP_RST)) &&
-	    (len || (flags & CSE_TCP_FIN)))
-		cse_tcp_rack_sent(tp, seq, seq + len + !!(flags & CSE_TCP_FIN));
 	cse_tcp_conn_opts(tp, flags, len, &o.opt);
-	o.flags |= cse_tcp_ecn_flags(tp, flags, seq, len, &o.tos);
 	if (!(flags & CSE_TCP_RST))
 		o.wnd = cse_tcp_wnd_field(tp, flags);
 	if (flags & CSE_TCP_ACK) {	/* whatever waited is acknowledged */
@@ -228,43 +291,53 @@ static uint32_t cse_tcp_data_end(const struct cse_tcp_sock *tp)
 	return tp->snd_buf_seq + tp->sndbuf.len;
 }
 
-/* Send one segment at snd_nxt of at most @room bytes; false if none. */
-static bool cse_tcp_send_one(struct cse_tcp_sock *tp, uint32_t room)
+/*
+ * Send from snd_nxt what @room and Nagle allow, in at most @max_segs
+ * segments: their lengths are worked out first, then the whole run goes
+ * to cse_tcp_xmit(), which cuts it into segments in one pass over the
+ * send buffer. False if nothing went.
+ */
+static bool cse_tcp_send_run(struct cse_tcp_sock *tp, uint32_t room,
+			     unsigned int max_segs)
 {
-	uint32_t end = cse_tcp_data_end(tp), n = end - tp->snd_nxt;
+	uint32_t end = cse_tcp_data_end(tp), seq = tp->snd_nxt, len = 0;
+	bool busy = tp->snd_una != tp->snd_nxt;
 	uint8_t flags = CSE_TCP_ACK;
+	unsigned int segs;
 
-	if (!cse_seq_lt(tp->snd_nxt, end)) {
-		/* All data out: the FIN, once, needs no window. */
-		if (!tp->fin_queued || tp->snd_nxt != end)
-			return false;
-		n = 0;
-	} else {
+	for (segs = 0; segs < max_segs && cse_seq_lt(seq, end); segs++) {
+		uint32_t n = end - seq;
+
 		/*
 		 * Nagle (RFC 9293 3.7.4): one small segment in flight at
 		 * most, unless TCP_NODELAY or the FIN follows it.
 		 */
-		if (n < tp->mss && tp->snd_una != tp->snd_nxt &&
-		    !tp->sk.nodelay && !tp->fin_queued)
-			return false;
+		if (n < tp->mss && busy && !tp->sk.nodelay && !tp->fin_queued)
+			break;
 		if (n > tp->mss)
 			n = tp->mss;
-		if (n > room)
-			n = room;
+		if (n > room - len)
+			n = room - len;
 		if (!n)
-			return false;
-		if (tp->snd_nxt + n == end)
-			flags |= CSE_TCP_PSH;
+			break;
+		len += n;
+		seq += n;
+		busy = true;
 	}
-	if (tp->fin_queued && tp->snd_nxt + n == end)
+	if (len && seq == end)
+		flags |= CSE_TCP_PSH;
+	/* All data out: the FIN, once, needs no window. */
+	if (tp->fin_queued && seq == end && (len || tp->snd_nxt == end))
 		flags |= CSE_TCP_FIN;
+	if (!len && !(flags & CSE_TCP_FIN))
+		return false;
 	if (!tp->rtt_pending && tp->snd_nxt == tp->snd_max) {
 		tp->rtt_pending = true;		/* Karn: new data only */
 		tp->rtt_seq = tp->snd_nxt;
 		tp->rtt_start = cse_now(tp->sk.st);
 	}
-	cse_tcp_xmit(tp, tp->snd_nxt, n, flags);
-	tp->snd_nxt += n + !!(flags & CSE_TCP_FIN);
+	cse_tcp_xmit(tp, tp->snd_nxt, len, flags);
+	tp->snd_nxt += len + !!(flags & CSE_TCP_FIN);
 	if (cse_seq_lt(tp->snd_max, tp->snd_nxt))
 		tp->snd_max = tp->snd_nxt;
 	return true;
@@ -288,13 +361,9 @@ static bool cse_tcp_can_send(const struct cse_tcp_sock *tp)
 static void cse_tcp_send_window(struct cse_tcp_sock *tp)
 {
 	uint32_t wnd = tp->snd_wnd < tp->cwnd ? tp->snd_wnd : tp->cwnd;
+	uint32_t flight = tp->snd_nxt - tp->snd_una;
 
-	for (;;) {
-		uint32_t flight = tp->snd_nxt - tp->snd_una;
-
-		if (!cse_tcp_send_one(tp, wnd > flight ? wnd - flight : 0))
-			break;
-	}
+	cse_tcp_send_run(tp, wnd > flight ? wnd - flight : 0, UINT_MAX);
 }
 
 void cse_tcp_output(struct cse_tcp_sock *tp)
@@ -343,7 +412,7 @@ void cse_tcp_retransmit(struct cse_tcp_sock *tp)
 		return;
 	}
 	tp->snd_nxt = tp->snd_una;
-	cse_tcp_send_one(tp, tp->mss);
+	cse_tcp_send_run(tp, tp->mss, 1);
 }
 
 /*
@@ -352,7 +421,7 @@ void cse_tcp_retransmit(struct cse_tcp_sock *tp)
  */
 void cse_tcp_probe_window(struct cse_tcp_sock *tp)
 {
-	cse_tcp_send_one(tp, 1);
+	cse_tcp_send_run(tp, 1, 1);
 }
 
 uint32_t cse_tcp_retransmit_range(struct cse_tcp_sock *tp, uint32_t seq,
@@ -382,5 +451,5 @@ uint32_t cse_tcp_fast_retransmit(struct cse_tcp_sock *tp)
 
 bool cse_tcp_send_new(struct cse_tcp_sock *tp, uint32_t room)
 {
-	return cse_tcp_send_one(tp, room);
+	return cse_tcp_send_run(tp, room, 1);
 }

@@ -13,6 +13,7 @@
 
 #include "csum.h"
 #include "icmp4.h"
+#include "ip4_tx.h"
 #include "priv.h"
 #include "udp.h"
 #include "wire.h"
@@ -102,7 +103,8 @@ static ssize_t cse_udp_sendto(struct cse_sock *s, const void *buf, size_t len,
 	struct cse_stack *st = s->st;
 	uint32_t daddr = s->raddr;
 	uint16_t dport = s->rport;
-	struct cse_pbuf *pb;
+	struct cse_ip4_path path;
+	struct cse_ip4_tx tx;
 	int err = cse_udp_precheck(s, flags);
 
 	if (err)
@@ -125,15 +127,16 @@ static ssize_t cse_udp_sendto(struct cse_sock *s, const void *buf, size_t len,
 	/* Linux's sock_alloc_send_skb() after shutdown(SHUT_WR). */
 	if (s->shutdown & CSE_SEND_SHUTDOWN)
 		return -EPIPE;
-	pb = cse_pbuf_alloc(&st->mem, CSE_PBUF_HEADROOM, CSE_UDP_HLEN + len);
-	if (!pb) {
-		st->stats.mem_drop++;
-		return -ENOBUFS;
-	}
-	memcpy(cse_pbuf_data(pb) + CSE_UDP_HLEN, buf, len);
-	cse_udp_fill(st, cse_pbuf_data(pb), s->lport, daddr, dport,
-		     CSE_UDP_HLEN + len);
-	err = cse_ip4_output(st, pb, daddr, IPPROTO_UDP, cse_sock_ttl(s), s);
+	err = cse_ip4_path(st, &path, daddr, IPPROTO_UDP, cse_sock_ttl(s),
+			   s);
+	if (!err)
+		err = cse_ip4_tx_begin(st, &path, &tx, CSE_UDP_HLEN + len);
+	if (err)
+		return err;
+	/* The payload's one copy: into the link's buffer when it can be. */
+	memcpy(tx.l4 + CSE_UDP_HLEN, buf, len);
+	cse_udp_fill(st, tx.l4, s->lport, daddr, dport, CSE_UDP_HLEN + len);
+	err = cse_ip4_tx_commit(st, &path, &tx);
 	if (err)
 		return err;
 	st->stats.udp_tx++;

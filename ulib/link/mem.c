@@ -3,6 +3,10 @@
  * Each direction is a queue of frames sorted by the time they become
  * receivable; a reordered frame is simply given a later time, so frames
  * sent after it overtake it.
+ *
+ * Every frame has room for the MTU, so a sender can build its frame in
+ * one (tx_get) and the frame itself travels: received frames go back to
+ * a small cache instead of to malloc.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -31,14 +35,52 @@ struct cse_memdir {
 struct cse_memend {
 	struct cse_memlink *l;
 	unsigned int idx;
+	struct cse_memframe *lent;	/* by tx_get, not yet committed */
 };
+
+/* Frames kept for reuse: enough for a window's worth in flight. */
+#define CSE_MEMLINK_CACHE	1024
 
 struct cse_memlink {
 	struct cse_memlink_config cfg;
 	struct cse_rng rng;
 	struct cse_memdir dir[2];	/* dir[i]: frames for end i */
 	struct cse_memend end[2];
+	struct cse_memframe *cache;	/* frames to reuse */
+	unsigned int cached;
 };
+
+static struct cse_memframe *cse_memlink_frame(struct cse_memlink *l)
+{
+	struct cse_memframe *f = l->cache;
+
+	if (!f)
+		return malloc(sizeof(*f) + l->cfg.mtu + CSE_ETH_HLEN);
+	l->cache = f->next;
+	l->cached--;
+	return f;
+}
+
+static void cse_memlink_unframe(struct cse_memlink *l, struct cse_memframe *f)
+{
+	if (l->cached >= CSE_MEMLINK_CACHE) {
+		free(f);
+		return;
+	}
+	f->next = l->cache;
+	l->cache = f;
+	l->cached++;
+}
+
+static void cse_memlink_free_list(struct cse_memframe *f)
+{
+	while (f) {
+		struct cse_memframe *next = f->next;
+
+		free(f);
+		f = next;
+	}
+}
 
 static bool cse_memlink_roll(struct cse_memlink *l, uint32_t ppm)
 {
@@ -61,24 +103,18 @@ static void cse_memlink_insert(struct cse_memdir *d, struct cse_memframe *f)
 	d->count++;
 }
 
-/* Queue one copy of a frame towards @d, impaired as configured. */
+/* Queue frame @f towards @d, impaired as configured. Takes @f. */
 static void cse_memlink_queue(struct cse_memlink *l, struct cse_memdir *d,
-			      const void *frame, unsigned int len)
+			      struct cse_memframe *f, unsigned int len)
 {
 	const struct cse_memlink_impair *imp = &l->cfg.impair;
 	uint64_t now = l->cfg.clock.now_ns(l->cfg.clock.priv);
-	struct cse_memframe *f;
 
 	if (d->count >= l->cfg.max_frames) {
 		d->stats.overflow++;
+		cse_memlink_unframe(l, f);
 		return;
 	}
-	f = malloc(sizeof(*f) + len);
-	if (!f) {
-		d->stats.overflow++;
-		return;
-	}
-	memcpy(f->data, frame, len);
 	f->len = len;
 	f->due = now + imp->delay_ns;
 	if (cse_memlink_roll(l, imp->reorder_ppm)) {
@@ -93,26 +129,77 @@ static void cse_memlink_queue(struct cse_memlink *l, struct cse_memdir *d,
 	cse_memlink_insert(d, f);
 }
 
-static int cse_memlink_xmit(void *priv, const void *frame, size_t len)
+/* Put frame @f (@len bytes) on the wire from end @e. Takes @f. */
+static void cse_memlink_send(struct cse_memend *e, struct cse_memframe *f,
+			     unsigned int len)
 {
-	struct cse_memend *e = priv;
 	struct cse_memlink *l = e->l;
 	struct cse_memdir *d = &l->dir[!e->idx];
+	struct cse_memframe *dup = NULL;
 
-	if (len > l->cfg.mtu + CSE_ETH_HLEN)
-		return -EMSGSIZE;
 	d->stats.sent++;
 	if (d->burst || cse_memlink_roll(l, l->cfg.impair.drop_ppm)) {
 		if (d->burst)
 			d->burst--;
 		d->stats.dropped++;
-		return 0;	/* lost on the wire, not refused */
+		cse_memlink_unframe(l, f);
+		return;		/* lost on the wire, not refused */
 	}
-	cse_memlink_queue(l, d, frame, len);
-	if (cse_memlink_roll(l, l->cfg.impair.dup_ppm)) {
+	/* The copy, if one is rolled, is of the frame before impairment. */
+	if (l->cfg.impair.dup_ppm) {
+		dup = cse_memlink_frame(l);
+		if (dup)
+			memcpy(dup->data, f->data, len);
+	}
+	cse_memlink_queue(l, d, f, len);
+	if (cse_memlink_roll(l, l->cfg.impair.dup_ppm) && dup) {
 		d->stats.duplicated++;
-		cse_memlink_queue(l, d, frame, len);
+		cse_memlink_queue(l, d, dup, len);
+	} else if (dup) {
+		cse_memlink_unframe(l, dup);
 	}
+}
+
+static int cse_memlink_xmit(void *priv, const void *frame, size_t len)
+{
+	struct cse_memend *e = priv;
+	struct cse_memframe *f;
+
+	if (len > e->l->cfg.mtu + CSE_ETH_HLEN)
+		return -EMSGSIZE;
+	f = cse_memlink_frame(e->l);
+	if (!f) {	/* no memory: the frame is lost as on a full queue */
+		e->l->dir[!e->idx].stats.overflow++;
+		return 0;
+	}
+	memcpy(f->data, frame, len);
+	cse_memlink_send(e, f, (unsigned int)len);
+	return 0;
+}
+
+static int cse_memlink_tx_get(void *priv, size_t len, void **frame)
+{
+	struct cse_memend *e = priv;
+
+	if (len > e->l->cfg.mtu + CSE_ETH_HLEN)
+		return -EMSGSIZE;
+	if (!e->lent)
+		e->lent = cse_memlink_frame(e->l);
+	if (!e->lent)
+		return -ENOBUFS;
+	*frame = e->lent->data;
+	return 0;
+}
+
+static int cse_memlink_tx_commit(void *priv, void *frame, size_t len)
+{
+	struct cse_memend *e = priv;
+	struct cse_memframe *f = e->lent;
+
+	if (!f || frame != f->data || len > e->l->cfg.mtu + CSE_ETH_HLEN)
+		return -EINVAL;
+	e->lent = NULL;
+	cse_memlink_send(e, f, (unsigned int)len);
 	return 0;
 }
 
@@ -135,7 +222,7 @@ static int cse_memlink_recv(void *priv, void *buf, size_t cap)
 		memcpy(buf, f->data, f->len);
 		d->stats.delivered++;
 	}
-	free(f);
+	cse_memlink_unframe(l, f);
 	return len;
 }
 
@@ -155,6 +242,8 @@ static void cse_memlink_mac(void *priv, uint8_t mac[CSE_ETH_ALEN])
 
 static const struct cse_link_ops cse_memlink_ops = {
 	.xmit = cse_memlink_xmit,
+	.tx_get = cse_memlink_tx_get,
+	.tx_commit = cse_memlink_tx_commit,
 	.recv = cse_memlink_recv,
 	.mtu = cse_memlink_mtu,
 	.mac = cse_memlink_mac,
@@ -187,13 +276,10 @@ void cse_memlink_destroy(struct cse_memlink *l)
 	if (!l)
 		return;
 	for (i = 0; i < 2; i++) {
-		while (l->dir[i].head) {
-			struct cse_memframe *f = l->dir[i].head;
-
-			l->dir[i].head = f->next;
-			free(f);
-		}
+		cse_memlink_free_list(l->dir[i].head);
+		free(l->end[i].lent);
 	}
+	cse_memlink_free_list(l->cache);
 	free(l);
 }
 

@@ -114,12 +114,19 @@ static int cse_ring_tx_room(struct cse_ring_link *l)
 	return err;
 }
 
-static int cse_ring_xmit(void *priv, const void *frame, size_t len)
+/* TX slot i belongs to entry i: freed together by the consumer. */
+static uint64_t cse_ring_tx_slot(const struct cse_ring_link *l)
+{
+	const struct cse_area *a = l->area;
+
+	return a->geo.tx_frames +
+	       (uint64_t)(l->tx_prod & a->tx.mask) * a->geo.frame_size;
+}
+
+/* The next TX slot, to build a frame of up to @len bytes in place. */
+static int cse_ring_tx_get(void *priv, size_t len, void **frame)
 {
 	struct cse_ring_link *l = priv;
-	struct cse_area *a = l->area;
-	struct cse_desc *d;
-	uint64_t off;
 	int err;
 
 	/* The module would refuse it (longer than the device's MTU): say so. */
@@ -128,10 +135,21 @@ static int cse_ring_xmit(void *priv, const void *frame, size_t len)
 	err = cse_ring_tx_room(l);
 	if (err)
 		return err;
-	/* TX slot i belongs to entry i: freed together by the consumer. */
-	off = a->geo.tx_frames +
-	      (uint64_t)(l->tx_prod & a->tx.mask) * a->geo.frame_size;
-	memcpy(a->mem + off, frame, len);
+	*frame = l->area->mem + cse_ring_tx_slot(l);
+	return 0;
+}
+
+/* Publish the slot tx_get lent, now holding @len bytes of frame. */
+static int cse_ring_tx_commit(void *priv, void *frame, size_t len)
+{
+	struct cse_ring_link *l = priv;
+	struct cse_area *a = l->area;
+	uint64_t off = cse_ring_tx_slot(l);
+	struct cse_desc *d;
+
+	if (frame != a->mem + off || len < CSE_ETH_HLEN ||
+	    len > CSE_ETH_HLEN + l->mtu)
+		return -EINVAL;
 	d = cse_area_entry(&a->tx, l->tx_prod);
 	d->addr = off;
 	d->len = (uint32_t)len;
@@ -140,6 +158,17 @@ static int cse_ring_xmit(void *priv, const void *frame, size_t len)
 	cse_area_release(a->tx.producer, ++l->tx_prod);
 	l->stats.tx_frames++;
 	return 0;
+}
+
+static int cse_ring_xmit(void *priv, const void *frame, size_t len)
+{
+	void *slot;
+	int err = cse_ring_tx_get(priv, len, &slot);
+
+	if (err)
+		return err;
+	memcpy(slot, frame, len);
+	return cse_ring_tx_commit(priv, slot, len);
 }
 
 int cse_ring_link_flush(struct cse_ring_link *l)
@@ -308,6 +337,8 @@ static void cse_ring_mac(void *priv, uint8_t mac[CSE_ETH_ALEN])
 
 static const struct cse_link_ops cse_ring_ops = {
 	.xmit = cse_ring_xmit,
+	.tx_get = cse_ring_tx_get,
+	.tx_commit = cse_ring_tx_commit,
 	.recv = cse_ring_recv,
 	.mtu = cse_ring_mtu,
 	.mac = cse_ring_mac,

@@ -2,8 +2,9 @@
 /*
  * The cse.ko rings as the stack's link: the product's data path.
  *
- * TX: xmit copies each frame into the next TX slot and publishes it at
- * once, but does not kick; cse_ring_link_flush() kicks once per batch, and
+ * TX: the stack builds each frame in the next TX slot (tx_get, tx_commit;
+ * xmit copies a finished frame there) and it is published at once, but
+ * not kicked; cse_ring_link_flush() kicks once per batch, and
  * only when the module asks for it (CSE_RING_NEED_WAKEUP). RX:
  * cse_ring_link_rx() hands each RX slot to the stack in place and gives
  * the batch back with one consumer update; the generic recv op copies, for

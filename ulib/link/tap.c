@@ -21,6 +21,7 @@ struct cse_tap {
 	unsigned int mtu;
 	uint8_t mac[CSE_ETH_ALEN];
 	char name[IFNAMSIZ];
+	uint8_t *txbuf;		/* the frame tx_get lends: MTU + header */
 };
 
 static int cse_tap_xmit(void *priv, const void *frame, size_t len)
@@ -33,6 +34,25 @@ static int cse_tap_xmit(void *priv, const void *frame, size_t len)
 	if (n >= 0 || errno == EAGAIN)
 		return -ENOBUFS;
 	return -errno;
+}
+
+static int cse_tap_tx_get(void *priv, size_t len, void **frame)
+{
+	struct cse_tap *t = priv;
+
+	if (len > t->mtu + CSE_ETH_HLEN)
+		return -EMSGSIZE;
+	*frame = t->txbuf;
+	return 0;
+}
+
+static int cse_tap_tx_commit(void *priv, void *frame, size_t len)
+{
+	struct cse_tap *t = priv;
+
+	if (frame != t->txbuf || len > t->mtu + CSE_ETH_HLEN)
+		return -EINVAL;
+	return cse_tap_xmit(priv, frame, len);
 }
 
 static int cse_tap_recv(void *priv, void *buf, size_t cap)
@@ -57,6 +77,8 @@ static void cse_tap_mac(void *priv, uint8_t mac[CSE_ETH_ALEN])
 
 static const struct cse_link_ops cse_tap_ops = {
 	.xmit = cse_tap_xmit,
+	.tx_get = cse_tap_tx_get,
+	.tx_commit = cse_tap_tx_commit,
 	.recv = cse_tap_recv,
 	.mtu = cse_tap_mtu,
 	.mac = cse_tap_mac,
@@ -102,6 +124,11 @@ int cse_tap_open(const char *name, const uint8_t mac[CSE_ETH_ALEN],
 	err = cse_tap_read_mtu(t);
 	if (err)
 		goto fail;
+	t->txbuf = malloc(t->mtu + CSE_ETH_HLEN);
+	if (!t->txbuf) {
+		err = -ENOMEM;
+		goto fail;
+	}
 	*out = t;
 	return 0;
 fail:
@@ -116,6 +143,7 @@ void cse_tap_close(struct cse_tap *t)
 	if (!t)
 		return;
 	close(t->fd);
+	free(t->txbuf);
 	free(t);
 }
 

@@ -121,7 +121,7 @@ TEST(timers_fire_in_expiry_order_and_only_when_due)
 	int i;
 
 	fired_n = 0;
-	cse_timers_init(&ts);
+	cse_timers_init(&ts, 0);
 	for (i = 0; i < 3; i++) {
 		cse_timer_init(&t[i], t_record);
 		cse_timer_mod(&ts, &t[i], when[i]);
@@ -142,7 +142,7 @@ TEST(timers_with_equal_expiry_fire_in_arm_order)
 	struct cse_timers ts;
 	int n = 0, i, order[3];
 
-	cse_timers_init(&ts);
+	cse_timers_init(&ts, 0);
 	for (i = 0; i < 3; i++) {
 		k[i] = (struct t_tick){ .n = &n, .id = i };
 		cse_timer_init(&k[i].t, t_tick_fn);
@@ -164,7 +164,7 @@ TEST(timer_rearmed_or_deleted_does_not_fire_at_old_time)
 	struct cse_timer a, b;
 
 	fired_n = 0;
-	cse_timers_init(&ts);
+	cse_timers_init(&ts, 0);
 	cse_timer_init(&a, t_record);
 	cse_timer_init(&b, t_record);
 	cse_timer_mod(&ts, &a, 10);
@@ -192,7 +192,7 @@ TEST(timer_callback_may_rearm_itself_without_looping)
 
 	fired_n = 0;
 	rearm_ts = &ts;
-	cse_timers_init(&ts);
+	cse_timers_init(&ts, 0);
 	cse_timer_init(&t, t_rearm);
 	cse_timer_mod(&ts, &t, 0);
 	ASSERT_EQ(1u, cse_timers_run(&ts, 5u));

@@ -309,6 +309,12 @@ TEST(unusable_configs_are_refused_with_einval)
 	t_env_config(e);
 	e->cfg.mem_limit = 0;
 	ASSERT_EQ(-EINVAL, t_env_start(e));
+	/* A link that lends buffers must take them back, and vice versa. */
+	t_env_config(e);
+	e->cfg.link.ops = &(struct cse_link_ops){ .xmit = t_cap_xmit,
+		.tx_get = t_cap_tx_get, .recv = t_cap_recv, .mtu = t_cap_mtu,
+		.mac = t_cap_mac };
+	ASSERT_EQ(-EINVAL, t_env_start(e));
 	free(e);
 }
 

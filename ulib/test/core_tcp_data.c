@@ -152,6 +152,63 @@ TEST_F(conn, sent_data_is_cut_to_the_mss_and_the_peer_window)
 	ASSERT_EQ(1000u, out.len);
 }
 
+/*
+ * A write of 40 segments' worth with room for all: cut into MSS segments
+ * in one pass, in order, the payload intact, PSH on the last only; over
+ * a link that lends its buffer, each frame is built in it.
+ */
+static void t_large_write(struct __test_metadata *_metadata, bool lend)
+{
+	static char data[40000];
+	struct cse_sock *l, *c;
+	struct t_env e;
+	struct t_seg out;
+	uint32_t iss;
+	unsigned int i, lent;
+
+	t_env_config(&e);
+	if (lend)
+		e.cfg.link.ops = &t_cap_lend_ops;
+	e.cfg.tcp_wmem_default = 1u << 20;
+	ASSERT_EQ(0, t_tcp_env_start(&e));
+	l = t_tcp_listener(&e, 80);
+	ASSERT_NE(NULL, l);
+	c = t_tcp_accepted(&e, l, 80, &iss);
+	ASSERT_NE(NULL, c);
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (char)(i * 7 + i / 251);
+	cse_tcp_sk(c)->mss = 1000;
+	cse_tcp_sk(c)->cwnd = 1u << 20;
+	t_tcp_in(&e, &(struct t_seg){ .sport = T_PEER_PORT, .dport = 80,
+		 .seq = T_PEER_ISS + 1, .ack = iss + 1, .flags = T_ACK,
+		 .wnd = 65535 });
+	t_skip_all(&e);
+	lent = e.cap.lent;
+	ASSERT_EQ((ssize_t)sizeof(data), cse_sendto(c, data, sizeof(data), 0,
+						    NULL, 0));
+	ASSERT_EQ(40u, t_pending(&e));
+	for (i = 0; i < 40; i++) {
+		ASSERT_EQ(0, t_tcp_out(&e, &out));
+		ASSERT_EQ(iss + 1 + i * 1000, out.seq);
+		ASSERT_EQ(1000u, out.len);
+		ASSERT_EQ(i == 39 ? T_ACK | T_PSH : T_ACK, out.flags);
+		ASSERT_EQ(0, memcmp(out.data, data + i * 1000, 1000));
+	}
+	ASSERT_EQ(lend ? 40u : 0u, e.cap.lent - lent);
+	ASSERT_EQ(e.cap.lent, e.cap.committed);
+	t_env_fini(&e);
+}
+
+TEST(large_write_is_cut_into_segments_in_one_pass)
+{
+	t_large_write(_metadata, false);
+}
+
+TEST(large_write_is_built_in_the_links_buffers)
+{
+	t_large_write(_metadata, true);
+}
+
 TEST_F(conn, nagle_holds_small_data_while_some_is_unacked)
 {
 	struct t_seg out;

@@ -178,6 +178,35 @@ TEST(oversized_frame_is_refused)
 	cse_memlink_destroy(w.l);
 }
 
+TEST(lent_frame_travels_itself_and_bad_commits_are_refused)
+{
+	struct t_wire w;
+	struct cse_link *l;
+	void *f, *again;
+	uint32_t seq;
+
+	ASSERT_EQ(0, t_wire_make(&w, NULL, 1, 8));
+	l = &w.end[0];
+	ASSERT_EQ(-EMSGSIZE, l->ops->tx_get(l->priv, 1515, &f));
+	ASSERT_EQ(0, l->ops->tx_get(l->priv, 1514, &f));
+	/* Not committed yet: the same frame is lent again. */
+	ASSERT_EQ(0, l->ops->tx_get(l->priv, 64, &again));
+	ASSERT_EQ(f, again);
+	memset(f, 0, 64);
+	cse_put32((uint8_t *)f + 14, 77);
+	ASSERT_EQ(-EINVAL, l->ops->tx_commit(l->priv, (uint8_t *)f + 1, 64));
+	ASSERT_EQ(-EINVAL, l->ops->tx_commit(l->priv, f, 1515));
+	ASSERT_EQ(0, l->ops->tx_commit(l->priv, f, 64));
+	/* Nothing lent any more. */
+	ASSERT_EQ(-EINVAL, l->ops->tx_commit(l->priv, f, 64));
+	ASSERT_EQ(1u, t_rx_all(&w.end[1], &seq, 1));
+	ASSERT_EQ(77u, seq);
+	ASSERT_EQ(1u, cse_memlink_stats(w.l, 0u)->sent);
+	/* A frame lent and never committed is freed with the wire. */
+	ASSERT_EQ(0, l->ops->tx_get(l->priv, 64, &f));
+	cse_memlink_destroy(w.l);
+}
+
 /* Two instances, 10.0.0.1 and 10.0.0.2, on one impaired wire. */
 struct t_pair {
 	struct t_wire w;

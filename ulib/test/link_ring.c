@@ -372,6 +372,37 @@ TEST_F(ring, xmit_publishes_at_once_and_flush_kicks_once_per_batch)
 	EXPECT_EQ(5u, m->link.stats.tx_frames);
 }
 
+TEST_F(ring, tx_get_lends_the_next_slot_and_commit_publishes_it)
+{
+	struct t_mod *m = &self->m;
+	struct cse_link *l = &self->link;
+	const struct cse_desc *d;
+	uint8_t *slot;
+	void *f, *again;
+
+	ASSERT_EQ(0, t_send_frame(self, 9));
+	ASSERT_EQ(-EMSGSIZE, l->ops->tx_get(l->priv, 14 + 1501, &f));
+	ASSERT_EQ(0, l->ops->tx_get(l->priv, 60, &f));
+	slot = m->mem + m->geo.tx_frames + 1 * T_FS;
+	ASSERT_EQ((void *)slot, f);
+	ASSERT_EQ(0, l->ops->tx_get(l->priv, 60, &again));
+	ASSERT_EQ(f, again);
+	/* Lent, not published. */
+	EXPECT_EQ(1u, t_load(m, m->geo.tx.producer));
+	memset(f, 0, 60);
+	slot[14] = 10;
+	EXPECT_EQ(-EINVAL, l->ops->tx_commit(l->priv, slot + T_FS, 60));
+	EXPECT_EQ(-EINVAL, l->ops->tx_commit(l->priv, f, 14 + 1501));
+	ASSERT_EQ(0, l->ops->tx_commit(l->priv, f, 60));
+	EXPECT_EQ(2u, t_load(m, m->geo.tx.producer));
+	d = (const void *)(m->mem + m->geo.tx.desc + 1 * sizeof(*d));
+	EXPECT_EQ(m->geo.tx_frames + 1 * T_FS, d->addr);
+	EXPECT_EQ(60u, d->len);
+	EXPECT_EQ(1, cse_ring_link_flush(&m->link));
+	ASSERT_EQ(2u, m->sent);
+	EXPECT_EQ(10, m->sent_frame[1][14]);
+}
+
 TEST_F(ring, flush_does_not_kick_while_the_module_drains)
 {
 	struct t_mod *m = &self->m;

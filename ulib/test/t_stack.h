@@ -41,6 +41,9 @@ struct t_cap {
 	unsigned int n;		/* frames sent so far */
 	unsigned int seen;	/* frames taken by t_next() */
 	int xmit_err;		/* make xmit fail with this */
+	/* The lending variant (t_cap_lend_ops): its one buffer, its calls. */
+	uint8_t lend[T_FRAME_MAX];
+	unsigned int lent, committed;
 };
 
 static inline int t_cap_xmit(void *priv, const void *frame, size_t len)
@@ -75,6 +78,37 @@ static inline void t_cap_mac(void *priv, uint8_t mac[6])
 
 static const struct cse_link_ops t_cap_ops = {
 	.xmit = t_cap_xmit,
+	.recv = t_cap_recv,
+	.mtu = t_cap_mtu,
+	.mac = t_cap_mac,
+};
+
+/* The capture link lending its buffer, as the product's links do. */
+static inline int t_cap_tx_get(void *priv, size_t len, void **frame)
+{
+	struct t_cap *c = priv;
+
+	if (len > T_FRAME_MAX)
+		return -EMSGSIZE;
+	c->lent++;
+	*frame = c->lend;
+	return 0;
+}
+
+static inline int t_cap_tx_commit(void *priv, void *frame, size_t len)
+{
+	struct t_cap *c = priv;
+
+	if (frame != c->lend)
+		return -EINVAL;
+	c->committed++;
+	return t_cap_xmit(priv, frame, len);
+}
+
+static const struct cse_link_ops t_cap_lend_ops = {
+	.xmit = t_cap_xmit,
+	.tx_get = t_cap_tx_get,
+	.tx_commit = t_cap_tx_commit,
 	.recv = t_cap_recv,
 	.mtu = t_cap_mtu,
 	.mac = t_cap_mac,
