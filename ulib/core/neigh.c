@@ -291,3 +291,14 @@ void cse_neigh_forget_owner(struct cse_stack *st, struct cse_sock *s)
 			if (pb->owner == s)
 				pb->owner = NULL;
 }
+
+unsigned int cse_neigh_waiting(const struct cse_stack *st)
+{
+	const struct cse_list *pos;
+	unsigned int n = 0;
+
+	for (pos = st->neigh.entries.next; pos != &st->neigh.entries;
+	     pos = pos->next)
+		n += cse_container_of(pos, struct cse_neigh, node)->queue.count;
+	return n;
+}

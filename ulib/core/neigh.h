@@ -70,6 +70,9 @@ void cse_neigh_learn(struct cse_stack *st, uint32_t ip,
 		     const uint8_t mac[CSE_ETH_ALEN], bool confirmed,
 		     bool create);
 
+/* Packets waiting for their next hop's address (still to leave). */
+unsigned int cse_neigh_waiting(const struct cse_stack *st);
+
 /* A socket is going away: its queued packets no longer have an owner. */
 void cse_neigh_forget_owner(struct cse_stack *st, struct cse_sock *s);
 

@@ -171,7 +171,8 @@ unsigned int cse_stack_unfinished(const struct cse_stack *st)
 		if (s->ops == &cse_tcp_ops && cse_tcp_unfinished(s))
 			n++;
 	}
-	return n;
+	/* Datagrams sent just before exit() may still wait for ARP. */
+	return n + cse_neigh_waiting(st);
 }
 
 void cse_stack_input(struct cse_stack *st, const void *frame, size_t len)

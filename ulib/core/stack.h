@@ -97,8 +97,9 @@ uint64_t cse_stack_next_timer(const struct cse_stack *st);
 /*
  * How many TCP connections still have data or a FIN the peer has not
  * acknowledged (TIME_WAIT and FIN_WAIT_2 do not count: nothing of ours is
- * in flight). A process that exits waits for this to reach 0, as the
- * kernel keeps an orphaned socket sending after its owner is gone.
+ * in flight), plus packets still waiting for ARP. A process that exits
+ * waits for this to reach 0, as the kernel keeps an orphaned socket
+ * sending after its owner is gone.
  */
 unsigned int cse_stack_unfinished(const struct cse_stack *st);
 

@@ -177,8 +177,11 @@ TEST_F(arp, queued_packets_leave_in_order_after_resolution)
 
 	for (i = '1'; i <= '3'; i++)
 		ASSERT_EQ(1, t_send(s, T_PEER_IP, 7, &i, 1));
+	/* still to leave: a process exiting now waits for them */
+	ASSERT_EQ(3u, cse_stack_unfinished(self->e.st));
 	t_skip_all(&self->e);
 	t_arp_in(&self->e, 2, t_peer_mac, T_PEER_IP, T_OUR_IP);
+	ASSERT_EQ(0u, cse_stack_unfinished(self->e.st));
 	for (i = '1'; i <= '3'; i++) {
 		f = t_next(&self->e, &len);
 		ASSERT_NE(NULL, f);
