@@ -263,6 +263,17 @@ out:
 	return ret;
 }
 
+/* The instance's filter @id, or NULL (inst->lock held). */
+static struct cse_filter *cse_filter_find(struct cse_inst *inst, u32 id)
+{
+	struct cse_filter *f;
+
+	list_for_each_entry(f, &inst->filters, node)
+		if (f->id == id)
+			return f;
+	return NULL;
+}
+
 long cse_ioctl_port_release(struct cse_inst *inst, void __user *uarg)
 {
 	size_t off = offsetof(struct cse_port, flags);
@@ -276,12 +287,10 @@ long cse_ioctl_port_release(struct cse_inst *inst, void __user *uarg)
 		return -EINVAL;
 
 	mutex_lock(&inst->lock);
-	list_for_each_entry(f, &inst->filters, node) {
-		if (f->id == p.id) {
-			cse_filter_remove(inst, f);
-			ret = 0;
-			break;
-		}
+	f = cse_filter_find(inst, p.id);
+	if (f) {
+		cse_filter_remove(inst, f);
+		ret = 0;
 	}
 	mutex_unlock(&inst->lock);
 	return ret;
@@ -303,16 +312,14 @@ long cse_ioctl_port_accept(struct cse_inst *inst, void __user *uarg)
 		return -EINVAL;
 
 	mutex_lock(&inst->lock);
-	list_for_each_entry(f, &inst->filters, node) {
-		if (f->id != p.id)
-			continue;
-		ret = cse_port_accepting_check(inst, p.flags | CSE_PORT_ACCEPTING,
+	f = cse_filter_find(inst, p.id);
+	if (f) {
+		ret = cse_port_accepting_check(inst, CSE_PORT_ACCEPTING,
 					       f->proto);
 		if (!ret && f->raddr)
 			ret = -EINVAL;
 		if (!ret)
 			WRITE_ONCE(f->accepting, p.flags & CSE_PORT_ACCEPTING);
-		break;
 	}
 	mutex_unlock(&inst->lock);
 	return ret;
