@@ -113,8 +113,7 @@ case_nc_udp_in() {
 	wait_tcp bound_udp 9011 || return 1
 	nc_lines | peer timeout 20 nc -u -q 1 "$LOCAL" 9011 || return 1
 	# It never exits by itself (no counters at exit): look at its socket.
-	ls -l /proc/"$(pgrep -xf 'nc -u -l 9011')"/fd 2>/dev/null |
-		grep -q 'cse-socket'
+	served_fd -xf 'nc -u -l 9011'
 	local served=$?
 	wait $srv
 	seq -f "netcat datagram %g" 20 | cmp -s - "$W/ugot" && [ $served = 0 ]

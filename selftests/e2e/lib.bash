@@ -107,3 +107,9 @@ bound_udp() {
 		ss -Huln "sport = :$1" | grep -q .
 	fi
 }
+
+# served_fd PGREP_ARGS...: the newest process pgrep finds has a cse socket
+# file open (a server that runs on and never reports counters).
+served_fd() {
+	ls -l /proc/"$(pgrep -n "$@")"/fd 2>/dev/null | grep -q 'cse-socket'
+}

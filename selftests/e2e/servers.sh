@@ -15,12 +15,6 @@
 # subset of the cases.
 . "$(dirname "$(readlink -f "$0")")/lib.bash"
 
-# served_fd NAME: the newest process NAME has a cse socket file open (a
-# server that runs on and never reports counters).
-served_fd() {
-	ls -l /proc/"$(pgrep -nx "$1")"/fd 2>/dev/null | grep -q 'cse-socket'
-}
-
 # nginx with its master process and two workers on one listening socket:
 # every request must be answered whole, by the workers only (each worker's
 # instance takes connections; the master, which never accepts, none), and
@@ -161,7 +155,7 @@ case_memcached() {
 	peer timeout 60 /usr/bin/python3 -c "$memc_client" "$LOCAL" 11211 \
 		>"$W/memc"
 	local rc=$?
-	served_fd memcached || { rc=1; echo "# not served" >>"$W/log"; }
+	served_fd -x memcached || { rc=1; echo "# not served" >>"$W/log"; }
 	pkill -TERM -x memcached
 	wait $srv
 	sed 's/^/# client: /' "$W/memc" >>"$W/log"
@@ -253,7 +247,7 @@ case_sockperf() {
 			-t 2 >"$W/sp" 2>&1 && grep -q "Summary: Latency is" "$W/sp" &&
 		peer timeout 30 sockperf throughput $proto -i "$LOCAL" \
 			-p 11111 -t 2 >"$W/sp" 2>&1 &&
-		grep -q "Summary: Message Rate is" "$W/sp" && served_fd sockperf ||
+		grep -q "Summary: Message Rate is" "$W/sp" && served_fd -x sockperf ||
 			rc=1
 		pkill -INT -x sockperf
 		wait $srv

@@ -313,9 +313,27 @@ static void json_features(struct json *j, uint64_t f)
 	json_end(j);
 }
 
-/* The fields of an instance, into the object that is open. */
-static void json_inst_fields(struct json *j, const struct inst *i)
+/* On stdout: a JSON array of @v's records, an object each by @fields. */
+static void json_records(const struct vec *v,
+			 void (*fields)(struct json *j, const void *rec))
 {
+	struct json *j = json_new(stdout, false);
+
+	json_arr(j, NULL);
+	for (size_t n = 0; n < v->n; n++) {
+		json_obj(j, NULL);
+		fields(j, (const char *)v->v + n * v->size);
+		json_end(j);
+	}
+	json_end(j);
+	json_free(j);
+}
+
+/* The fields of an instance, into the object that is open. */
+static void json_inst_fields(struct json *j, const void *rec)
+{
+	const struct inst *i = rec;
+
 	json_uint(j, "id", i->id);
 	json_uint(j, "pid", i->pid);
 	json_str(j, "comm", i->comm);
@@ -370,16 +388,7 @@ static int cmd_list(int argc, char **argv)
 	if (err)
 		request_failed(c, a.cmd, NULL, err);
 	if (json) {
-		struct json *j = json_new(stdout, false);
-
-		json_arr(j, NULL);
-		for (size_t n = 0; n < v.n; n++) {
-			json_obj(j, NULL);
-			json_inst_fields(j, (struct inst *)v.v + n);
-			json_end(j);
-		}
-		json_end(j);
-		json_free(j);
+		json_records(&v, json_inst_fields);
 	} else {
 		struct table *t = table_new("ID> PID> COMM USER STATE DEVICE RX/TX/EV FRAME> SOCKETS FILTERS> NETNS>");
 
@@ -414,8 +423,9 @@ static int cmd_list(int argc, char **argv)
 	return 0;
 }
 
-static void json_filter_fields(struct json *j, const struct filter *f)
+static void json_filter_fields(struct json *j, const void *rec)
 {
+	const struct filter *f = rec;
 	char buf[INET_ADDRSTRLEN];
 
 	json_uint(j, "instance", f->inst);
@@ -610,16 +620,7 @@ static int cmd_filters(int argc, char **argv)
 	if (err)
 		request_failed(c, a.cmd, &a.sel, err);
 	if (json) {
-		struct json *j = json_new(stdout, false);
-
-		json_arr(j, NULL);
-		for (size_t n = 0; n < v.n; n++) {
-			json_obj(j, NULL);
-			json_filter_fields(j, (struct filter *)v.v + n);
-			json_end(j);
-		}
-		json_end(j);
-		json_free(j);
+		json_records(&v, json_filter_fields);
 	} else {
 		struct table *t = table_new("INSTANCE> " FILTER_COLS);
 

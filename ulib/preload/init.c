@@ -81,8 +81,7 @@ __attribute__((constructor)) static void cse_lib_init(void)
 		return;
 	}
 	if (!strcmp(cse_env("CSE_VERBOSE", "0"), "1")) {
-		cse_hello_describe(line, sizeof(line),
-				   cse_env("CSE_DEVICE", "/dev/" CSE_DEVICE_NAME),
+		cse_hello_describe(line, sizeof(line), cse_inst.dev_path,
 				   &cse_inst.dev.hello);
 		cse_say(line);
 		snprintf(line, sizeof(line), "serving %s (%s/%u)",

@@ -76,24 +76,14 @@ static int cse_conn_retarget(struct cse_usock *u, const struct sockaddr *addr,
 			     socklen_t len)
 {
 	const struct sockaddr_in *sin = (const void *)addr;
-	struct cse_port rel = { .id = u->port->filter };
-	struct cse_port p = {
-		.flags = CSE_PORT_SOCKET | CSE_PORT_CONNECTED,
-		.proto = IPPROTO_TCP,
-		.fd = u->port->kfd,
-	};
 
 	if (len < sizeof(*sin) || sin->sin_family != AF_INET)
 		return 0;	/* the stack gives the errno */
 	if (!cse_netcfg_serves_dst(&cse_inst.net, sin->sin_addr))
 		return -ENETUNREACH;
-	p.remote_addr = sin->sin_addr.s_addr;
-	p.remote_port = sin->sin_port;
-	cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_PORT_RELEASE, &rel);
-	if (cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_PORT_RESERVE, &p))
-		return -errno;
-	u->port->filter = p.id;
-	return 0;
+	cse_port_unreserve(u->port->filter);
+	return cse_port_reserve(u->port->kfd, SOCK_STREAM, 0, sin,
+				&u->port->filter, NULL);
 }
 
 static int cse_connect_new(int fd, struct cse_usock *u,

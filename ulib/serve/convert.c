@@ -61,36 +61,18 @@ static int cse_local_addr(int fd, struct sockaddr_in *la)
 static int cse_reserve(int kfd, struct cse_usock *u, enum cse_convert_mode mode,
 		       const struct sockaddr_in *dst, uint32_t *id)
 {
-	struct cse_port p = {
-		.flags = CSE_PORT_SOCKET,
-		.proto = u->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP,
-		.fd = kfd,
-	};
-
 	/* A child adopts a listener to accept on it: it says so at once. */
-	if (mode == CSE_CONV_ADOPT)
-		p.flags |= CSE_PORT_ACCEPTING;
-
+	uint32_t flags = mode == CSE_CONV_ADOPT ? CSE_PORT_ACCEPTING : 0, got;
 	/* A connecting stream owns one flow; the rest take every remote. */
-	if (mode == CSE_CONV_CONNECT && u->type == SOCK_STREAM) {
-		p.flags |= CSE_PORT_CONNECTED;
-		p.remote_addr = dst->sin_addr.s_addr;
-		p.remote_port = dst->sin_port;
-	}
-	if (cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_PORT_RESERVE, &p))
-		return -errno;
-	*id = p.id;
-	u->accepting = p.flags & CSE_PORT_ACCEPTING;
-	u->pins = p.flags & CSE_PORT_SHARED;
+	bool one_flow = mode == CSE_CONV_CONNECT && u->type == SOCK_STREAM;
+	int err = cse_port_reserve(kfd, u->type, flags, one_flow ? dst : NULL,
+				   id, &got);
+
+	if (err)
+		return err;
+	u->accepting = got & CSE_PORT_ACCEPTING;
+	u->pins = got & CSE_PORT_SHARED;
 	return 0;
-}
-
-/* Undo cse_reserve() at once (nothing was sent from the port yet). */
-static void cse_unreserve(uint32_t id)
-{
-	struct cse_port rel = { .id = id };
-
-	cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_PORT_RELEASE, &rel);
 }
 
 /*
@@ -103,20 +85,16 @@ static int cse_pin(struct cse_sock *child, const struct sockaddr_in *peer,
 		   void *arg)
 {
 	struct cse_usock *lu = arg;
-	struct cse_port p = {
-		.flags = CSE_PORT_SOCKET | CSE_PORT_CONNECTED,
-		.proto = IPPROTO_TCP,
-		.fd = lu->port->kfd,
-		.remote_addr = peer->sin_addr.s_addr,
-		.remote_port = peer->sin_port,
-	};
 	struct cse_uport *pin;
+	uint32_t id;
+	int err = cse_port_reserve(lu->port->kfd, SOCK_STREAM, 0, peer, &id,
+				   NULL);
 
-	if (cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_PORT_RESERVE, &p))
-		return -errno;
-	pin = cse_uport_pin(lu->port, p.id);
+	if (err)
+		return err;
+	pin = cse_uport_pin(lu->port, id);
 	if (!pin) {
-		cse_unreserve(p.id);
+		cse_port_unreserve(id);
 		return -ENOMEM;
 	}
 	cse_sock_set_free(child, cse_usock_port_gone, pin);
@@ -221,7 +199,7 @@ int cse_convert(int fd, struct cse_usock *u, enum cse_convert_mode mode,
 	}
 	port = cse_uport_new(kfd, id);
 	if (!port) {
-		cse_unreserve(id);
+		cse_port_unreserve(id);
 		if (!adopt)
 			cse_real.close(kfd);
 		return -ENOMEM;
@@ -240,7 +218,7 @@ int cse_convert(int fd, struct cse_usock *u, enum cse_convert_mode mode,
 			cse_close(sk);
 		if (adopt) {
 			/* The inherited listener keeps its kernel socket. */
-			cse_unreserve(id);
+			cse_port_unreserve(id);
 			free(port);
 		} else {
 			cse_uport_put(port);

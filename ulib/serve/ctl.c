@@ -33,9 +33,12 @@ static struct cse_usock *cse_get_served(int fd)
 
 	cse_inst_lock();
 	u = cse_fd_get(fd);
-	/* A forked child's first call on a listener it inherited. */
+	/*
+	 * A forked child's first call on a listener it inherited: its own
+	 * instance (made now, fork.c) adopts the kernel socket.
+	 */
 	if (u && u->state == CSE_US_INHERITED)
-		cse_fork_adopt(fd, u);
+		cse_convert(fd, u, CSE_CONV_ADOPT, NULL, u->backlog);
 	if (u && u->state == CSE_US_USER)
 		return u;
 	cse_inst_unlock();

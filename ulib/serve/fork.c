@@ -91,8 +91,3 @@ int cse_fork_instance(void)
 		return -ENETDOWN;
 	return cse_inst_restart();
 }
-
-int cse_fork_adopt(int fd, struct cse_usock *u)
-{
-	return cse_convert(fd, u, CSE_CONV_ADOPT, NULL, u->backlog);
-}

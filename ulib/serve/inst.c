@@ -506,11 +506,6 @@ void cse_inst_exit(void)
 	cse_inst_unlock();
 }
 
-static const char *cse_inst_dev_path(void)
-{
-	return cse_inst.dev_path;
-}
-
 /*
  * The settings, read once at start: servers rebuild the environment of
  * their workers (nginx keeps only TZ), and the settings must hold in each
@@ -542,7 +537,7 @@ static int cse_inst_build(char *why, size_t why_len)
 	if ((cse_inst.dev.hello.features & CSE_LIB_FEATURES) !=
 	    CSE_LIB_FEATURES) {
 		snprintf(why, why_len, "%s does not offer socket files (ABI %u.%u)",
-			 cse_inst_dev_path(), cse_inst.dev.hello.major,
+			 cse_inst.dev_path, cse_inst.dev.hello.major,
 			 cse_inst.dev.hello.minor);
 		cse_dev_close(&cse_inst.dev);
 		return -EOPNOTSUPP;
@@ -583,7 +578,7 @@ int cse_inst_start(char *why, size_t why_len)
 	cse_inst.pid = getpid();
 	cse_inst_settings();
 	/* The module first: its absence is what a user most needs to hear. */
-	err = cse_dev_open(&cse_inst.dev, cse_inst_dev_path(), CSE_FD_FLOOR,
+	err = cse_dev_open(&cse_inst.dev, cse_inst.dev_path, CSE_FD_FLOOR,
 			   why, why_len);
 	if (err)
 		return err;
@@ -613,7 +608,7 @@ int cse_inst_restart(void)
 	int err, n;
 
 	cse_inst.lazy = false;
-	err = cse_dev_open(&cse_inst.dev, cse_inst_dev_path(), CSE_FD_FLOOR,
+	err = cse_dev_open(&cse_inst.dev, cse_inst.dev_path, CSE_FD_FLOOR,
 			   why, sizeof(why));
 	if (!err)
 		err = cse_inst_build(why, sizeof(why));

@@ -73,11 +73,6 @@ enum cse_convert_mode {
 int cse_convert(int fd, struct cse_usock *u, enum cse_convert_mode mode,
 		const struct sockaddr_in *dst, int backlog);
 /*
- * fork.c: a forked child's listener @u becomes its own (its instance
- * adopts the inherited socket; made at this first need). Locked.
- */
-int cse_fork_adopt(int fd, struct cse_usock *u);
-/*
  * 0 when this process has an instance to serve from, making a forked
  * child's now (fork.c); -errno when it has none. Locked.
  */

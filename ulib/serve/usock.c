@@ -242,11 +242,39 @@ void cse_uport_put(struct cse_uport *p)
 	cse_inst.dead_ports = p;
 }
 
-void cse_uport_release(struct cse_uport *p)
+int cse_port_reserve(int kfd, int type, uint32_t flags,
+		     const struct sockaddr_in *peer, uint32_t *id,
+		     uint32_t *reply_flags)
 {
-	struct cse_port rel = { .id = p->filter };
+	struct cse_port p = {
+		.flags = CSE_PORT_SOCKET | flags,
+		.proto = type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP,
+		.fd = kfd,
+	};
+
+	if (peer) {
+		p.flags |= CSE_PORT_CONNECTED;
+		p.remote_addr = peer->sin_addr.s_addr;
+		p.remote_port = peer->sin_port;
+	}
+	if (cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_PORT_RESERVE, &p))
+		return -errno;
+	*id = p.id;
+	if (reply_flags)
+		*reply_flags = p.flags;
+	return 0;
+}
+
+void cse_port_unreserve(uint32_t id)
+{
+	struct cse_port rel = { .id = id };
 
 	cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_PORT_RELEASE, &rel);
+}
+
+void cse_uport_release(struct cse_uport *p)
+{
+	cse_port_unreserve(p->filter);
 	if (p->listener) {
 		cse_uport_put(p->listener);
 	} else {

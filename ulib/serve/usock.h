@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "../core/socket.h"
@@ -119,6 +120,18 @@ void cse_usock_free(struct cse_usock *u);
 void cse_usock_put(struct cse_usock *u);
 /* The socket file of @slot is gone (CSE_EV_SOCK_RELEASED). */
 void cse_usock_released(uint32_t slot);
+
+/*
+ * A cse.ko filter on the port kernel socket @kfd holds (CSE_PORT_SOCKET),
+ * of socket @type, with @flags; connected to @peer when it is not NULL.
+ * Gives the filter's @id and the module's reply flags (@reply_flags may be
+ * NULL). Returns 0 or -errno.
+ */
+int cse_port_reserve(int kfd, int type, uint32_t flags,
+		     const struct sockaddr_in *peer, uint32_t *id,
+		     uint32_t *reply_flags);
+/* Release the filter @id. */
+void cse_port_unreserve(uint32_t id);
 
 struct cse_uport *cse_uport_new(int kfd, uint32_t filter);
 /* A pin of a connection on @listener's port (see struct cse_uport). */
