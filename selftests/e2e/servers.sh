@@ -162,7 +162,10 @@ case_memcached() {
 	[ $rc = 0 ] && [ "$(cat "$W/memc")" = "ok 0" ]
 }
 
-# iperf3_tcp_ok JSON BYTES: the sender wrote exactly BYTES and the
+# iperf3_tcp_ok JSON BYTES: the sender wrote BYTES, or one 128 KiB block
+# more (iperf3 3.12 skips its -n check before the last write of a burst
+# of ten, src/iperf_api.c iperf_send(), so when the limit is reached by
+# the ninth write it writes once more, whatever the stack), and the
 # receiver read most of them: iperf3 ends the test when the last byte is
 # written, and the receiver stops reading then (on the kernel's stack too),
 # so what was still in flight is not counted. (iperf3 checks no content:
@@ -174,7 +177,7 @@ e, n = j.get("end", {}), int(sys.argv[2])
 sent = e.get("sum_sent", {}).get("bytes", 0)
 got = e.get("sum_received", {}).get("bytes", 0)
 print("# iperf3 TCP: sent", sent, "received", got, "of", n, j.get("error", ""))
-sys.exit(not (sent == n and got >= n * 0.9))' "$1" "$2" >>"$W/log"
+sys.exit(not (sent in (n, n + (128 << 10)) and got >= n * 0.9))' "$1" "$2" >>"$W/log"
 }
 
 # iperf3_udp_ok JSON: datagrams arrived, under 1% of them lost.
