@@ -303,6 +303,9 @@ struct cse_inst {
 	struct nf_hook_ops rx_ops;
 	spinlock_t rx_lock;	/* RX ring producer */
 	wait_queue_head_t wq;
+	/* CSE_SOCK_WAIT_RINGS waiters (exclusive), counted in ring_waiters */
+	wait_queue_head_t ring_wq;
+	atomic_t ring_waiters;
 	spinlock_t ev_lock;	/* EV ring producer */
 	u64 ev_seq;
 	struct list_head filters;
@@ -327,6 +330,8 @@ void cse_inst_close(struct cse_inst *inst);
 void cse_inst_get(struct cse_inst *inst);
 void cse_inst_put(struct cse_inst *inst);
 void cse_inst_wake(struct cse_inst *inst);
+void cse_inst_wake_all(struct cse_inst *inst);
+bool cse_inst_rings_pending(struct cse_inst *inst);
 __poll_t cse_inst_poll(struct cse_inst *inst);
 void cse_inst_uninit(void);
 

@@ -60,6 +60,8 @@ struct cse_inst *cse_inst_create(void)
 	spin_lock_init(&inst->ev_lock);
 	spin_lock_init(&inst->rx_lock);
 	init_waitqueue_head(&inst->wq);
+	init_waitqueue_head(&inst->ring_wq);
+	atomic_set(&inst->ring_waiters, 0);
 	INIT_LIST_HEAD(&inst->node);
 	INIT_LIST_HEAD(&inst->filters);
 	inst->net = get_net(current->nsproxy->net_ns);
@@ -169,8 +171,8 @@ void cse_inst_close(struct cse_inst *inst)
 	cse_inst_put(inst);
 }
 
-/* Something for poll() happened: frames or events arrived. */
-void cse_inst_wake(struct cse_inst *inst)
+/* The device's pollers and the eventfd. */
+static void cse_inst_wake_pollers(struct cse_inst *inst)
 {
 	struct eventfd_ctx *ctx;
 
@@ -181,6 +183,43 @@ void cse_inst_wake(struct cse_inst *inst)
 	if (ctx)
 		eventfd_signal(ctx, 1);
 	rcu_read_unlock();
+}
+
+/*
+ * Something for poll() happened: frames or events arrived. A thread that
+ * waits with CSE_SOCK_WAIT_RINGS consumes the rings when it returns, so
+ * while there is one, one of them is woken and nobody else: the thread
+ * that waits for the data runs the stack itself, one wake-up instead of
+ * the device's poller's followed by its CSE_IOC_SOCK_WAKE (uapi/linux/cse.h,
+ * "Waiting threads that run the rings"). The caller wrote the rings before.
+ */
+void cse_inst_wake(struct cse_inst *inst)
+{
+	/* W: ring entries before the count; pairs with cse_sock_wait(). */
+	smp_mb();
+	if (atomic_read(&inst->ring_waiters)) {
+		wake_up_interruptible(&inst->ring_wq);
+		return;
+	}
+	cse_inst_wake_pollers(inst);
+}
+
+/* The device went: whoever waits for the instance must look at it. */
+void cse_inst_wake_all(struct cse_inst *inst)
+{
+	wake_up_interruptible_all(&inst->ring_wq);
+	cse_inst_wake_pollers(inst);
+}
+
+/* Entries in the RX or EV ring that user space has not consumed yet. */
+bool cse_inst_rings_pending(struct cse_inst *inst)
+{
+	/* Pairs with the release in cse_ioctl_attach(). */
+	struct cse_area *area = smp_load_acquire(&inst->poll_area);
+
+	return area &&
+	       (READ_ONCE(area->rx.prod) != READ_ONCE(*area->rx.consumer) ||
+		READ_ONCE(area->ev.prod) != READ_ONCE(*area->ev.consumer));
 }
 
 /*
@@ -196,8 +235,7 @@ __poll_t cse_inst_poll(struct cse_inst *inst)
 
 	if (!area)
 		return 0;
-	if (READ_ONCE(area->rx.prod) != READ_ONCE(*area->rx.consumer) ||
-	    READ_ONCE(area->ev.prod) != READ_ONCE(*area->ev.consumer))
+	if (cse_inst_rings_pending(inst))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (READ_ONCE(*area->tx.producer) - READ_ONCE(area->tx.cons) <=
 	    area->tx.mask)

@@ -207,7 +207,7 @@ static void cse_netdev_unregister(struct net_device *dev)
 		WRITE_ONCE(inst->gone, true);
 		cse_netdev_tell(inst, dev, CSE_EV_UNREGISTER, 0, 0);
 		cse_detach_locked(inst);
-		cse_inst_wake(inst);
+		cse_inst_wake_all(inst);
 	}
 }
 

@@ -195,25 +195,87 @@ static int cse_sock_sleep(struct poll_wqueues *pwq, ktime_t *expires)
 	return rc;
 }
 
-static int cse_sock_wait_check(const struct cse_sock_wait *w)
+static int cse_sock_wait_check(const struct cse_sock *s,
+			       const struct cse_sock_wait *w)
 {
-	if (w->flags || w->revents || w->__pad || w->reserved)
+	if (w->flags & ~CSE_SOCK_WAIT_FLAGS_ALL)
+		return -EINVAL;
+	if (w->revents || w->woke || w->reserved)
 		return -EINVAL;
 	if (w->timeout_ns < -1)
 		return -EINVAL;
+	if (w->flags & CSE_SOCK_WAIT_RINGS) {
+		if (!(s->inst->features & CSE_FEAT_WAIT_RINGS))
+			return -EINVAL;
+		/* The promise to consume the rings is the opener's to give. */
+		if (task_tgid(current) != s->inst->owner)
+			return -EPERM;
+	}
 	return 0;
+}
+
+/*
+ * A CSE_SOCK_WAIT_RINGS waiter on the instance's ring_wq: woken like a
+ * poll table entry (fs/select.c pollwake()), but exclusively, so that one
+ * frame wakes one waiter.
+ */
+struct cse_ring_waiter {
+	wait_queue_entry_t entry;
+	struct cse_inst *inst;
+};
+
+static int cse_ring_waiter_wake(wait_queue_entry_t *wait, unsigned int mode,
+				int sync, void *key)
+{
+	struct poll_wqueues *pwq = wait->private;
+	DECLARE_WAITQUEUE(task, pwq->polling_task);
+
+	/* Pairs with smp_store_mb() in cse_sock_sleep(), as pollwake(). */
+	smp_wmb();
+	pwq->triggered = 1;
+	return default_wake_function(&task, mode, sync, key);
+}
+
+static void cse_ring_waiter_add(struct cse_ring_waiter *rw,
+				struct cse_inst *inst, struct poll_wqueues *pwq)
+{
+	rw->inst = inst;
+	init_waitqueue_func_entry(&rw->entry, cse_ring_waiter_wake);
+	rw->entry.private = pwq;
+	add_wait_queue_exclusive(&inst->ring_wq, &rw->entry);
+	atomic_inc(&inst->ring_waiters);
+	/* W: counted before the rings are read; pairs with cse_inst_wake(). */
+	smp_mb__after_atomic();
+}
+
+/*
+ * Uncounted before the ioctl returns, behind a full barrier: user space
+ * reads the rings after it, so a frame whose wake-up still came to us
+ * is seen there (uapi/linux/cse.h, "Waiting threads that run the rings").
+ */
+static void cse_ring_waiter_del(struct cse_ring_waiter *rw)
+{
+	remove_wait_queue(&rw->inst->ring_wq, &rw->entry);
+	atomic_dec(&rw->inst->ring_waiters);
+	/* W: uncounted before user space reads the rings. */
+	smp_mb__after_atomic();
 }
 
 /*
  * Wait as poll() waits on this one file, with the kernel's own poll table
  * (poll_initwait()): it queues on the slot's wait queue and, with
  * CSE_SOCKET_POLL_BACKING, on the backing socket's, and any wake-up on
- * either makes the readiness be looked at again. Returns the readiness
- * found (0: the time passed) or an error.
+ * either makes the readiness be looked at again. With CSE_SOCK_WAIT_RINGS
+ * it also waits for the instance's rings. Returns the readiness found
+ * (0: the time passed, or the rings came first: @w->woke) or an error.
  */
-static long cse_sock_wait(struct file *file, __poll_t want, s64 timeout_ns,
-			  __poll_t *found)
+static long cse_sock_wait(struct file *file, struct cse_sock_wait *w,
+			  __poll_t want, __poll_t *found)
 {
+	struct cse_sock *s = file->private_data;
+	bool rings = w->flags & CSE_SOCK_WAIT_RINGS;
+	s64 timeout_ns = w->timeout_ns;
+	struct cse_ring_waiter rw;
 	struct poll_wqueues table;
 	ktime_t expires, *to = NULL;
 	bool timed_out = false;
@@ -227,11 +289,15 @@ static long cse_sock_wait(struct file *file, __poll_t want, s64 timeout_ns,
 	poll_initwait(&table);
 	if (!timeout_ns)
 		table.pt._qproc = NULL;	/* a look, not a wait */
+	if (rings)
+		cse_ring_waiter_add(&rw, s->inst, &table);
 	for (;;) {
 		mask = vfs_poll(file, &table.pt) & want;
 		/* Queued once: later rounds only look. */
 		table.pt._qproc = NULL;
-		if (mask || !timeout_ns || timed_out)
+		if (rings && cse_inst_rings_pending(s->inst))
+			w->woke = CSE_SOCK_WOKE_RINGS;
+		if (mask || w->woke || !timeout_ns || timed_out)
 			break;
 		if (table.error) {
 			ret = table.error;
@@ -246,6 +312,8 @@ static long cse_sock_wait(struct file *file, __poll_t want, s64 timeout_ns,
 		if (!cse_sock_sleep(&table, to))
 			timed_out = true;
 	}
+	if (rings)
+		cse_ring_waiter_del(&rw);
 	poll_freewait(&table);
 	*found = mask;
 	return ret;
@@ -260,11 +328,11 @@ long cse_sock_ioctl_wait(struct file *file, void __user *uarg)
 
 	if (copy_from_user(&w, uarg, sizeof(w)))
 		return -EFAULT;
-	ret = cse_sock_wait_check(&w);
+	ret = cse_sock_wait_check(file->private_data, &w);
 	if (ret)
 		return ret;
 	want = (__force __poll_t)w.events | EPOLLERR | EPOLLHUP;
-	ret = cse_sock_wait(file, want, w.timeout_ns, &found);
+	ret = cse_sock_wait(file, &w, want, &found);
 	if (ret)
 		return ret;
 	w.revents = (__force u32)found;

@@ -394,6 +394,8 @@ static void op_sock_file(struct fz_thread *t)
 		memset(&w, 0, sizeof(w));
 		w.events = pick(t, 2) ? POLLIN : some_u32(t);
 		w.timeout_ns = pick(t, 1000000);
+		if (pick(t, 2))
+			w.flags = CSE_SOCK_WAIT_RINGS;
 		if (!pick(t, 8))
 			fill(t, &w, sizeof(w));
 		if (w.timeout_ns < 0 || w.timeout_ns > 1000000)

@@ -951,10 +951,10 @@ TEST_F(sf, wait_bad_arguments)
 	sfd = sock_new(self->fd, 0, -1, 0);
 	ASSERT_LE(0, sfd);
 	memset(&w, 0, sizeof(w));
-	w.flags = 1;
+	w.flags = CSE_SOCK_WAIT_FLAGS_ALL + 1;
 	EXPECT_EQ(-EINVAL, cse_ioctl(sfd, CSE_SOCK_IOC_WAIT, &w));
 	memset(&w, 0, sizeof(w));
-	w.__pad = 1;
+	w.woke = 1;	/* (k) */
 	EXPECT_EQ(-EINVAL, cse_ioctl(sfd, CSE_SOCK_IOC_WAIT, &w));
 	memset(&w, 0, sizeof(w));
 	w.reserved = 1;

@@ -215,6 +215,29 @@
  * program that does not serve the instance), every remaining socket file
  * polls as EPOLLERR | EPOLLHUP and CSE_SOCK_IOC_WAIT returns at once.
  *
+ * Waiting threads that run the rings
+ * ----------------------------------
+ * A socket's readiness changes only when user space has run its stack on
+ * the RX ring, so a thread blocked in recv() would need two wake-ups per
+ * frame: the module wakes whoever services the rings (a thread polling the
+ * device), which runs the stack and then wakes the blocked thread with
+ * CSE_IOC_SOCK_WAKE. With CSE_FEAT_WAIT_RINGS granted, a thread may wait
+ * with CSE_SOCK_WAIT_RINGS instead and so promise to consume the RX and EV
+ * rings itself whenever its wait returns. While one such thread waits, a
+ * frame or event that makes the rings non-empty wakes exactly one of these
+ * waiters and nobody else: not the device's pollers, not the eventfd. The
+ * wait then returns with &cse_sock_wait.woke set to CSE_SOCK_WOKE_RINGS
+ * (and @revents as usual, often 0). A waiter that returns for any reason
+ * (readiness, time, signal) checks the rings once more after it is back in
+ * user space and consumes what it finds: the module counts a waiter until
+ * just before it returns, behind a full barrier, and reads that count
+ * after a full barrier that follows its ring writes, so a frame is never
+ * left with nobody woken for it. Only the process that opened the instance
+ * may wait so (the promise is its own); others get EPERM. Readiness
+ * changes of other sockets that the waiter's run of the stack causes are
+ * signalled with CSE_IOC_SOCK_WAKE as always. When the device goes away,
+ * everybody is woken.
+ *
  * The socket table
  * ----------------
  * With CSE_FEAT_SOCK_INFO granted, an attach with CSE_ATTACH_SOCK_INFO
@@ -271,6 +294,10 @@
  *      and the generic netlink command CSE_CMD_GET_SOCKETS reads it for
  *      tools ("csectl sockets"). CSE_A_INST_SOCK_TABLE in instance
  *      messages.
+ * 1.4: waiting threads that run the rings (CSE_FEAT_WAIT_RINGS):
+ *      CSE_SOCK_WAIT_RINGS in &cse_sock_wait.flags, the former @__pad of
+ *      struct cse_sock_wait is &cse_sock_wait.woke (see "Waiting threads
+ *      that run the rings").
  */
 #ifndef _UAPI_LINUX_CSE_H
 #define _UAPI_LINUX_CSE_H
@@ -283,7 +310,7 @@
 
 /* The ABI this header describes. */
 #define CSE_ABI_MAJOR		1
-#define CSE_ABI_MINOR		3
+#define CSE_ABI_MINOR		4
 
 /*
  * Feature bits, negotiated by CSE_IOC_HELLO. Each minor that adds an
@@ -293,8 +320,10 @@
 #define CSE_FEAT_PORT_FD	0x2ULL	/* CSE_PORT_SOCKET (1.1) */
 #define CSE_FEAT_SHARED_PORTS	0x4ULL	/* shared listening ports (1.3) */
 #define CSE_FEAT_SOCK_INFO	0x8ULL	/* the socket table (1.3) */
+#define CSE_FEAT_WAIT_RINGS	0x20ULL	/* CSE_SOCK_WAIT_RINGS (1.4) */
 #define CSE_FEATURES_ALL	(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD | \
-				 CSE_FEAT_SHARED_PORTS | CSE_FEAT_SOCK_INFO)
+				 CSE_FEAT_SHARED_PORTS | CSE_FEAT_SOCK_INFO | \
+				 CSE_FEAT_WAIT_RINGS)
 
 /**
  * struct cse_hello - the handshake, argument of CSE_IOC_HELLO
@@ -730,7 +759,9 @@ struct cse_stats {
  *
  * The eventfd is signalled (incremented by 1) whenever the module places
  * frames in the RX ring or an event in the EV ring, in addition to waking
- * poll(). It replaces any eventfd set before.
+ * poll(), except while a CSE_SOCK_WAIT_RINGS waiter takes that wake-up
+ * (see "Waiting threads that run the rings"). It replaces any eventfd set
+ * before.
  */
 struct cse_eventfd {
 	__s32 fd;
@@ -876,12 +907,17 @@ struct cse_sock_wake {
  * struct cse_sock_wait - argument of CSE_SOCK_IOC_WAIT
  * @events:     (u) EPOLL* bits to wait for; EPOLLERR and EPOLLHUP are
  *              always included, as poll() does.
- * @flags:      (u) no flags are defined yet: must be 0.
+ * @flags:      (u) CSE_SOCK_WAIT_* bits. CSE_SOCK_WAIT_RINGS needs
+ *              CSE_FEAT_WAIT_RINGS (see "Waiting threads that run the
+ *              rings").
  * @timeout_ns: (u) longest wait in nanoseconds; -1 waits without limit,
  *              0 does not sleep.
  * @revents:    (k) the readiness found (the file's poll mask & @events,
  *              with EPOLLERR and EPOLLHUP), 0 when the wait timed out.
- * @__pad:      must be 0.
+ * @woke:       (k) CSE_SOCK_WOKE_RINGS when a CSE_SOCK_WAIT_RINGS wait
+ *              ended because the instance's RX or EV ring had entries;
+ *              else 0. Must be 0 when passed in (it was a padding field
+ *              before 1.4).
  * @reserved:   must be 0.
  */
 struct cse_sock_wait {
@@ -889,9 +925,16 @@ struct cse_sock_wait {
 	__u32 flags;
 	__s64 timeout_ns;
 	__u32 revents;
-	__u32 __pad;
+	__u32 woke;
 	__u64 reserved;
 };
+
+/* Flags of struct cse_sock_wait */
+#define CSE_SOCK_WAIT_RINGS	0x1	/* wake me for the rings; I consume them */
+#define CSE_SOCK_WAIT_FLAGS_ALL	CSE_SOCK_WAIT_RINGS
+
+/* &cse_sock_wait.woke */
+#define CSE_SOCK_WOKE_RINGS	0x1
 
 /*
  * CSE_IOC_SOCKET - create a socket file (see "Socket files").
@@ -923,9 +966,13 @@ struct cse_sock_wait {
  * kernel's own socket calls: without a timeout the call is restarted when
  * the handler was installed with SA_RESTART, else it fails with EINTR;
  * with a timeout it fails with EINTR.
- * Returns 0 with @revents set (0: timed out).
- * Errors: EINTR, EINVAL (flag, pad, reserved field or @revents not zero,
- * timeout below -1), EFAULT; ENOTTY on any other file.
+ * With CSE_SOCK_WAIT_RINGS it also returns when the instance's rings have
+ * entries (see "Waiting threads that run the rings").
+ * Returns 0 with @revents and @woke set (both 0: timed out).
+ * Errors: EINTR, EINVAL (unknown flag, CSE_SOCK_WAIT_RINGS without
+ * CSE_FEAT_WAIT_RINGS, @woke, reserved field or @revents not zero, timeout
+ * below -1), EPERM (CSE_SOCK_WAIT_RINGS from a process that did not open
+ * the instance), EFAULT; ENOTTY on any other file.
  */
 #define CSE_SOCK_IOC_WAIT	_IOWR(CSE_IOC_MAGIC, 0x40, struct cse_sock_wait)
 

@@ -321,7 +321,13 @@ static ssize_t cse_recv_served(int fd, struct cse_usock *u, struct msghdr *m,
 	m->msg_flags = 0;
 	for (;;) {
 		r = cse_recv_once(u, m, done, flags & ~CSE_RECV_HINTS);
-		if (r == -EAGAIN && u->backing_io && !done)
+		/*
+		 * The kernel socket only when it may hold something: a
+		 * blocking call first sleeps on the file, which polls both
+		 * (one system call per message fewer when it holds nothing).
+		 */
+		if (r == -EAGAIN && u->backing_io && !done &&
+		    (nb || (u->wait_revents & EPOLLIN)))
 			r = cse_recv_backing(u, m, flags);
 		if (r > 0) {
 			done += r;

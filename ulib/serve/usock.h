@@ -83,6 +83,10 @@ struct cse_usock {
 	bool hide_port;			/* UDP, disconnected: port shows 0 */
 	bool accepting;			/* cse.ko knows it accepts (fork.c) */
 	bool pins;			/* shared port: pin each connection */
+	/* What the file showed when cse_wait() last slept: with a backing
+	 * socket, EPOLLIN there and not in the stack means it is the
+	 * kernel socket that has something. */
+	unsigned int wait_revents;
 	int backlog;			/* listen()'s, for a child's twin */
 	enum cse_conn_state conn;	/* streams: see the enum */
 	uint32_t slot;

@@ -58,10 +58,25 @@ static bool cse_busy_poll(struct cse_usock *u, unsigned int events,
 	return u->sk && (cse_poll(u->sk) & want);
 }
 
+/*
+ * With CSE_FEAT_WAIT_RINGS the sleep also ends when frames or events
+ * arrive, and then this thread, not the progress thread, runs the stack
+ * on them: the frame that completes our wait wakes us directly, one
+ * wake-up instead of two (uapi/linux/cse.h, "Waiting threads that run the
+ * rings"). The promise made to the module: whatever ended the sleep, look
+ * at the rings once we hold the lock again.
+ */
+static unsigned int cse_wait_flags(void)
+{
+	return cse_inst.dev.hello.features & CSE_FEAT_WAIT_RINGS ?
+	       CSE_SOCK_WAIT_RINGS : 0;
+}
+
 int cse_wait(int fd, struct cse_usock *u, unsigned int events,
 	     int64_t deadline_ns)
 {
-	struct cse_sock_wait w = { .events = events, .timeout_ns = -1 };
+	struct cse_sock_wait w = { .events = events, .timeout_ns = -1,
+				   .flags = cse_wait_flags() };
 	int r;
 
 	cse_inst.waits++;
@@ -84,6 +99,8 @@ int cse_wait(int fd, struct cse_usock *u, unsigned int events,
 	if (r < 0)
 		r = -errno;
 	cse_inst_lock();
+	if (w.flags && cse_ring_link_pending(&cse_inst.link))
+		cse_inst_service();
 	/*
 	 * Another thread closed the last descriptor while we slept: the
 	 * socket is gone (freed here if we were its last user), as a kernel
@@ -94,7 +111,9 @@ int cse_wait(int fd, struct cse_usock *u, unsigned int events,
 		return -EBADF;
 	}
 	u->users--;
+	u->wait_revents = w.revents;
 	if (r)
 		return r;
-	return w.revents ? 0 : -EAGAIN;
+	/* Woken for the rings: the caller looks at its socket again. */
+	return w.revents || w.woke ? 0 : -EAGAIN;
 }
