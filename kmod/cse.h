@@ -113,6 +113,7 @@ struct cse_area {
 	u64 rx_frames;
 	u64 tx_frames;
 	u32 frame_size;
+	u32 *ring_sleepers;	/* user-written, CSE_FEAT_WAIT_RINGS */
 	struct cse_sock *socks;
 	u32 sock_entries;
 	struct cse_sock_info *sock_info;
@@ -299,6 +300,7 @@ struct cse_inst {
 	bool gone;
 	bool carrier;
 	struct eventfd_ctx __rcu *evfd;
+	struct eventfd_ctx __rcu *ring_evfd;	/* CSE_EVENTFD_RINGS */
 	struct mutex tx_lock;	/* TX ring consumer */
 	struct nf_hook_ops rx_ops;
 	spinlock_t rx_lock;	/* RX ring producer */
@@ -349,6 +351,7 @@ void cse_ring_prod_submit(struct cse_ring *ring);
 /* umem.c */
 int cse_area_check(const struct cse_attach *req,
 		   const struct cse_limits *limits, u64 features);
+void cse_area_ring_sleepers(struct cse_area *area, struct cse_attach *req);
 struct cse_area *cse_area_create(struct cse_attach *req,
 				 const struct cse_limits *limits);
 void cse_area_destroy(struct cse_area *area);

@@ -60,7 +60,11 @@ long cse_ioctl_set_eventfd(struct cse_inst *inst, void __user *uarg)
 
 	if (copy_from_user(&e, uarg, sizeof(e)))
 		return -EFAULT;
-	if (e.flags || e.reserved[0] || e.reserved[1] || e.fd < -1)
+	if ((e.flags & ~CSE_EVENTFD_RINGS) || e.reserved[0] || e.reserved[1] ||
+	    e.fd < -1)
+		return -EINVAL;
+	if ((e.flags & CSE_EVENTFD_RINGS) &&
+	    !(inst->features & CSE_FEAT_WAIT_RINGS))
 		return -EINVAL;
 	if (e.fd >= 0) {
 		ctx = eventfd_ctx_fdget(e.fd);
@@ -68,7 +72,12 @@ long cse_ioctl_set_eventfd(struct cse_inst *inst, void __user *uarg)
 			return PTR_ERR(ctx);
 	}
 	mutex_lock(&inst->lock);
-	old = rcu_replace_pointer(inst->evfd, ctx, lockdep_is_held(&inst->lock));
+	if (e.flags & CSE_EVENTFD_RINGS)
+		old = rcu_replace_pointer(inst->ring_evfd, ctx,
+					  lockdep_is_held(&inst->lock));
+	else
+		old = rcu_replace_pointer(inst->evfd, ctx,
+					  lockdep_is_held(&inst->lock));
 	mutex_unlock(&inst->lock);
 	if (old) {
 		synchronize_rcu();
@@ -82,6 +91,9 @@ void cse_event_release(struct cse_inst *inst)
 {
 	struct eventfd_ctx *ctx = rcu_dereference_protected(inst->evfd, true);
 
+	if (ctx)
+		eventfd_ctx_put(ctx);
+	ctx = rcu_dereference_protected(inst->ring_evfd, true);
 	if (ctx)
 		eventfd_ctx_put(ctx);
 }

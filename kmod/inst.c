@@ -171,18 +171,39 @@ void cse_inst_close(struct cse_inst *inst)
 	cse_inst_put(inst);
 }
 
-/* The device's pollers and the eventfd. */
-static void cse_inst_wake_pollers(struct cse_inst *inst)
+/* Signal an eventfd of the instance; false when none is set. */
+static bool cse_inst_signal(struct eventfd_ctx __rcu **slot)
 {
 	struct eventfd_ctx *ctx;
 
-	if (wq_has_sleeper(&inst->wq))
-		wake_up_interruptible_poll(&inst->wq, EPOLLIN | EPOLLRDNORM);
 	rcu_read_lock();
-	ctx = rcu_dereference(inst->evfd);
+	ctx = rcu_dereference(*slot);
 	if (ctx)
 		eventfd_signal(ctx, 1);
 	rcu_read_unlock();
+	return ctx;
+}
+
+/*
+ * Threads asleep in a poll that the rings eventfd wakes, as user space
+ * counts them in the area: signal it, and nobody else needs waking.
+ */
+static bool cse_inst_wake_sleeper(struct cse_inst *inst)
+{
+	/* Pairs with the release in cse_ioctl_attach(). */
+	struct cse_area *area = smp_load_acquire(&inst->poll_area);
+
+	if (!area || !area->ring_sleepers || !READ_ONCE(*area->ring_sleepers))
+		return false;
+	return cse_inst_signal(&inst->ring_evfd);
+}
+
+/* The device's pollers and the eventfd. */
+static void cse_inst_wake_pollers(struct cse_inst *inst)
+{
+	if (wq_has_sleeper(&inst->wq))
+		wake_up_interruptible_poll(&inst->wq, EPOLLIN | EPOLLRDNORM);
+	cse_inst_signal(&inst->evfd);
 }
 
 /*
@@ -201,6 +222,8 @@ void cse_inst_wake(struct cse_inst *inst)
 		wake_up_interruptible(&inst->ring_wq);
 		return;
 	}
+	if (cse_inst_wake_sleeper(inst))
+		return;
 	cse_inst_wake_pollers(inst);
 }
 
@@ -208,6 +231,7 @@ void cse_inst_wake(struct cse_inst *inst)
 void cse_inst_wake_all(struct cse_inst *inst)
 {
 	wake_up_interruptible_all(&inst->ring_wq);
+	cse_inst_signal(&inst->ring_evfd);
 	cse_inst_wake_pollers(inst);
 }
 

@@ -124,6 +124,8 @@ long cse_ioctl_attach(struct cse_inst *inst, void __user *uarg)
 		ret = PTR_ERR(area);
 		goto out_unlock;
 	}
+	if (inst->features & CSE_FEAT_WAIT_RINGS)
+		cse_area_ring_sleepers(area, &req);
 	/* Published before the device: the notifier uses it once attached. */
 	inst->area = area;
 	ret = cse_attach_dev(inst, &req);

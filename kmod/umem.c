@@ -118,6 +118,17 @@ static u64 cse_area_layout(struct cse_attach *req)
 }
 
 /*
+ * The word where user space counts its threads asleep for the rings
+ * eventfd: beside the RX ring's flags word, on a line the module writes
+ * only at attach and that nothing else shares with user writes.
+ */
+void cse_area_ring_sleepers(struct cse_area *area, struct cse_attach *req)
+{
+	req->ring_sleepers = req->rx.flags + sizeof(u32);
+	area->ring_sleepers = area->mem + req->ring_sleepers;
+}
+
+/*
  * Lay out and allocate the area for a checked request, filling its (k)
  * offsets. The instance's memory limit is enforced here: ENOBUFS.
  */

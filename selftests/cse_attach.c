@@ -92,7 +92,8 @@ TEST_F(att, attach_reports_a_sane_layout)
 	EXPECT_EQ(0U, r.sock_entries);
 	EXPECT_EQ(0ULL, r.socks);
 	EXPECT_EQ(0ULL, r.sock_info);
-	EXPECT_EQ(0ULL, r.reserved);
+	/* CSE_FEAT_WAIT_RINGS not negotiated: no sleepers' word */
+	EXPECT_EQ(0ULL, r.ring_sleepers);
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/mtu", self->net.a);
 	f = fopen(path, "r");

@@ -30,7 +30,7 @@ FIXTURE(rw) {
 	struct cse_attach att;
 	uint8_t *area;
 	struct cse_sock_slot *slots;
-	struct t_ring rx;
+	struct t_ring rx, ev;
 	int fd, sfd, efd, port;
 	int ready;
 };
@@ -72,9 +72,11 @@ static uint32_t rx_wait(FIXTURE_DATA(rw) *self, uint32_t n, int ms)
 	return t_ring_avail(&self->rx);
 }
 
-static void rx_drain(FIXTURE_DATA(rw) *self)
+/* Consume what both rings hold, as a waiter promises to. */
+static void rings_drain(FIXTURE_DATA(rw) *self)
 {
 	t_ring_release(&self->rx, t_ring_avail(&self->rx));
+	t_ring_release(&self->ev, t_ring_avail(&self->ev));
 }
 
 static int rw_open(FIXTURE_DATA(rw) *self, __u64 want)
@@ -93,6 +95,7 @@ static int rw_open(FIXTURE_DATA(rw) *self, __u64 want)
 		return -1;
 	self->slots = (struct cse_sock_slot *)(self->area + self->att.socks);
 	t_ring(&self->rx, self->area, &self->att.rx);
+	t_ring(&self->ev, self->area, &self->att.ev);
 	self->port = t_port(1);
 	t_port_req(&p, IPPROTO_UDP, self->port);
 	if (t_reserve(self->fd, &p) < 0)
@@ -172,7 +175,7 @@ TEST_F(rw, returns_at_once_when_the_rings_hold_entries)
 	/* Without the flag the rings are none of the wait's business. */
 	ASSERT_EQ(0, ring_wait(self->sfd, 0, 0, &w));
 	EXPECT_EQ(0U, w.woke);
-	rx_drain(self);
+	rings_drain(self);
 	ASSERT_EQ(0, ring_wait(self->sfd, CSE_SOCK_WAIT_RINGS, 0, &w));
 	EXPECT_EQ(0U, w.woke);
 }
@@ -217,7 +220,7 @@ TEST_F(rw, a_frame_wakes_the_waiter_and_not_the_eventfd)
 	pfd.fd = self->fd;
 	pfd.events = POLLIN;
 	EXPECT_EQ(1, poll(&pfd, 1, 0));
-	rx_drain(self);
+	rings_drain(self);
 	/* No waiter any more: the next frame is the eventfd's again. */
 	ASSERT_EQ(0, peer_frame(self));
 	ASSERT_EQ(1U, rx_wait(self, 1, 2000));
@@ -275,7 +278,7 @@ static void *wait_rings(void *arg)
 			   &wt->w);
 	wt->took_ms = now_ms() - t0;
 	if (wt->w.woke && !wt->keep)
-		rx_drain(wt->self);
+		rings_drain(wt->self);
 	return NULL;
 }
 
@@ -344,6 +347,77 @@ TEST_F(rw, unknown_flags_and_output_fields_refused)
 	EXPECT_EQ(-EINVAL, cse_ioctl(self->sfd, CSE_SOCK_IOC_WAIT, &w));
 }
 
+/* CSE_IOC_SET_EVENTFD with @flags: 0 or -errno. */
+static int set_efd(int fd, int efd, uint32_t flags)
+{
+	struct cse_eventfd e;
+
+	memset(&e, 0, sizeof(e));
+	e.fd = efd;
+	e.flags = flags;
+	return cse_ioctl(fd, CSE_IOC_SET_EVENTFD, &e);
+}
+
+static uint32_t *sleepers_word(FIXTURE_DATA(rw) *self)
+{
+	return (uint32_t *)(self->area + self->att.ring_sleepers);
+}
+
+TEST_F(rw, sleepers_get_frames_through_the_rings_eventfd)
+{
+	int refd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	struct sender s = { .self = self, .delay_ms = 100 };
+	uint32_t *word = sleepers_word(self);
+	struct cse_sock_wait w;
+	pthread_t th;
+
+	RW_READY();
+	ASSERT_LE(0, refd);
+	ASSERT_NE(0ULL, self->att.ring_sleepers);
+	ASSERT_EQ(0, set_efd(self->fd, refd, CSE_EVENTFD_RINGS));
+	/* Nobody counted asleep: the plain eventfd, as always. */
+	ASSERT_EQ(0, peer_frame(self));
+	ASSERT_EQ(1U, rx_wait(self, 1, 2000));
+	EXPECT_LE(1U, ev_count(self->efd));
+	EXPECT_EQ(0U, ev_count(refd));
+	rings_drain(self);
+	/* One counted: the rings eventfd alone. */
+	__atomic_store_n(word, 1, __ATOMIC_SEQ_CST);
+	ASSERT_EQ(0, peer_frame(self));
+	ASSERT_EQ(1U, rx_wait(self, 1, 2000));
+	EXPECT_LE(1U, ev_count(refd));
+	EXPECT_EQ(0U, ev_count(self->efd));
+	rings_drain(self);
+	/* An event too. */
+	ASSERT_EQ(0, t_sh("ip link set dev %s mtu 1300", self->net.a));
+	EXPECT_LE(1U, ev_count(refd));
+	EXPECT_EQ(0U, ev_count(self->efd));
+	rings_drain(self);
+	/* A CSE_SOCK_WAIT_RINGS waiter comes before the sleepers. */
+	ASSERT_EQ(0, pthread_create(&th, NULL, send_later, &s));
+	ASSERT_EQ(0, ring_wait(self->sfd, CSE_SOCK_WAIT_RINGS, 10000000000LL,
+			       &w));
+	pthread_join(th, NULL);
+	EXPECT_EQ((uint32_t)CSE_SOCK_WOKE_RINGS, w.woke);
+	EXPECT_EQ(0U, ev_count(refd));
+	/* Unset: a counted sleeper alone no longer diverts anything. */
+	ASSERT_EQ(0, set_efd(self->fd, -1, CSE_EVENTFD_RINGS));
+	rings_drain(self);
+	ASSERT_EQ(0, peer_frame(self));
+	ASSERT_EQ(1U, rx_wait(self, 1, 2000));
+	EXPECT_LE(1U, ev_count(self->efd));
+	__atomic_store_n(word, 0, __ATOMIC_SEQ_CST);
+	close(refd);
+}
+
+TEST_F(rw, rings_eventfd_bad_requests)
+{
+	RW_READY();
+	EXPECT_EQ(-EINVAL, set_efd(self->fd, self->efd, CSE_EVENTFD_RINGS << 1));
+	EXPECT_EQ(-EBADF, set_efd(self->fd, 1000, CSE_EVENTFD_RINGS));
+	EXPECT_EQ(-EINVAL, set_efd(self->fd, -2, CSE_EVENTFD_RINGS));
+}
+
 TEST_F(rw, needs_the_feature)
 {
 	struct cse_sock_wait w;
@@ -358,6 +432,8 @@ TEST_F(rw, needs_the_feature)
 	ASSERT_EQ(0, rw_open(self, CSE_FEATURES_ALL & ~CSE_FEAT_WAIT_RINGS));
 	EXPECT_EQ(-EINVAL, ring_wait(self->sfd, CSE_SOCK_WAIT_RINGS, 0, &w));
 	EXPECT_EQ(0, ring_wait(self->sfd, 0, 0, &w));
+	EXPECT_EQ(-EINVAL, set_efd(self->fd, self->efd, CSE_EVENTFD_RINGS));
+	EXPECT_EQ(0ULL, self->att.ring_sleepers);
 }
 
 TEST_F(rw, device_gone_wakes_every_waiter)

@@ -1420,7 +1420,10 @@ TEST_F(sf, slot_table_lies_in_the_area)
 	EXPECT_EQ(0U, self->att.__pad2);
 	/* no socket table asked for, none laid out */
 	EXPECT_EQ(0ULL, self->att.sock_info);
-	EXPECT_EQ(0ULL, self->att.reserved);
+	/* the sleepers' word (CSE_FEAT_WAIT_RINGS): a word of the header */
+	EXPECT_NE(0ULL, self->att.ring_sleepers);
+	EXPECT_EQ(0ULL, self->att.ring_sleepers % sizeof(uint32_t));
+	EXPECT_GT(self->att.rx.desc, self->att.ring_sleepers);
 	/* zeroed */
 	for (int i = 0; i < SLOTS; i++) {
 		EXPECT_EQ(0U, self->slots[i].mask);

@@ -238,6 +238,19 @@
  * signalled with CSE_IOC_SOCK_WAKE as always. When the device goes away,
  * everybody is woken.
  *
+ * Threads that sleep in epoll_wait() (or another poll) rather than in the
+ * ioctl get the same through the rings eventfd (CSE_IOC_SET_EVENTFD with
+ * CSE_EVENTFD_RINGS), which user space adds to their epoll sets
+ * (EPOLLET | EPOLLEXCLUSIVE suits it: one wake-up per signal, one
+ * sleeping set woken), and the &cse_attach.ring_sleepers word, in which
+ * user space counts such threads: it increments the word, issues a full
+ * barrier and reads the rings before it sleeps; after it wakes it
+ * decrements the word, issues a full barrier and consumes the rings. While
+ * the word is not 0, a frame or event signals the rings eventfd and wakes
+ * nobody else; the module reads the word after a full barrier that follows
+ * its ring writes, so the same pairing holds. The word is user space's:
+ * a wrong count only misdirects the wake-ups of its own instance.
+ *
  * The socket table
  * ----------------
  * With CSE_FEAT_SOCK_INFO granted, an attach with CSE_ATTACH_SOCK_INFO
@@ -296,8 +309,10 @@
  *      messages.
  * 1.4: waiting threads that run the rings (CSE_FEAT_WAIT_RINGS):
  *      CSE_SOCK_WAIT_RINGS in &cse_sock_wait.flags, the former @__pad of
- *      struct cse_sock_wait is &cse_sock_wait.woke (see "Waiting threads
- *      that run the rings").
+ *      struct cse_sock_wait is &cse_sock_wait.woke; the rings eventfd
+ *      (CSE_EVENTFD_RINGS) and &cse_attach.ring_sleepers, the former
+ *      @reserved of struct cse_attach (see "Waiting threads that run the
+ *      rings").
  */
 #ifndef _UAPI_LINUX_CSE_H
 #define _UAPI_LINUX_CSE_H
@@ -443,7 +458,11 @@ struct cse_ring_offsets {
  * @sock_info:  (k) with CSE_ATTACH_SOCK_INFO: offset of the socket table,
  *              @sock_entries struct cse_sock_info records, each on a
  *              64-byte boundary; else 0.
- * @reserved:   must be 0 on entry; the module writes 0.
+ * @ring_sleepers: (k) with CSE_FEAT_WAIT_RINGS: offset of a __u32 word
+ *              that user space writes (the module only reads it): how many
+ *              of its threads are asleep in a poll that the rings eventfd
+ *              wakes (see "Waiting threads that run the rings"); else 0.
+ *              Must be 0 on entry (a reserved field before 1.4).
  *
  * CSE_ATTACH_SOCK_INFO needs CSE_FEAT_SOCK_INFO and a @sock_entries that is
  * not 0 (else EINVAL).
@@ -471,7 +490,7 @@ struct cse_attach {
 	__u32 __pad2;
 	__u64 socks;
 	__u64 sock_info;
-	__u64 reserved;
+	__u64 ring_sleepers;
 };
 
 /* struct cse_attach flags */
@@ -754,20 +773,28 @@ struct cse_stats {
 /**
  * struct cse_eventfd - argument of CSE_IOC_SET_EVENTFD
  * @fd:       (u) an eventfd to signal, or -1 to stop signalling one.
- * @flags:    (u) no flags are defined yet: must be 0.
+ * @flags:    (u) 0, or CSE_EVENTFD_RINGS (needs CSE_FEAT_WAIT_RINGS).
  * @reserved: must be 0.
  *
  * The eventfd is signalled (incremented by 1) whenever the module places
  * frames in the RX ring or an event in the EV ring, in addition to waking
- * poll(), except while a CSE_SOCK_WAIT_RINGS waiter takes that wake-up
- * (see "Waiting threads that run the rings"). It replaces any eventfd set
- * before.
+ * poll(), except while a waiting thread that runs the rings takes that
+ * wake-up (see "Waiting threads that run the rings"). It replaces any
+ * eventfd set before.
+ *
+ * With CSE_EVENTFD_RINGS it sets the instance's other eventfd, the rings
+ * eventfd: while the &cse_attach.ring_sleepers word is not 0 (and no
+ * CSE_SOCK_WAIT_RINGS waiter waits), it alone is signalled for frames and
+ * events, instead of the device's pollers and the eventfd above.
  */
 struct cse_eventfd {
 	__s32 fd;
 	__u32 flags;
 	__u64 reserved[2];
 };
+
+/* Flags of struct cse_eventfd */
+#define CSE_EVENTFD_RINGS	0x1U	/* the rings eventfd (1.4) */
 
 /*
  * CSE_IOC_TX_KICK - send what the TX ring holds. The argument must be 0.

@@ -19,6 +19,7 @@
 
 #include "../serve/real.h"
 #include "../serve/serve.h"
+#include "../serve/sleep.h"
 
 #define CSE_EXPORT	__attribute__((visibility("default")))
 
@@ -94,6 +95,28 @@ CSE_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 	if (!cse_ours(fd))
 		return cse_real.epoll_ctl(epfd, op, fd, ev);
 	return cse_srv_epoll_ctl(epfd, op, fd, ev);
+}
+
+/*
+ * A set that holds one of our sockets holds the rings eventfd too: its
+ * sleepers run the stack themselves (serve/sleep.c).
+ */
+CSE_EXPORT int epoll_wait(int epfd, struct epoll_event *ev, int max,
+			  int timeout)
+{
+	cse_ready();
+	if (!cse_sleep_watched(epfd))
+		return cse_real.epoll_wait(epfd, ev, max, timeout);
+	return cse_sleep_epoll(epfd, ev, max, timeout, NULL);
+}
+
+CSE_EXPORT int epoll_pwait(int epfd, struct epoll_event *ev, int max,
+			   int timeout, const sigset_t *sigmask)
+{
+	cse_ready();
+	if (!cse_sleep_watched(epfd))
+		return cse_real.epoll_pwait(epfd, ev, max, timeout, sigmask);
+	return cse_sleep_epoll(epfd, ev, max, timeout, sigmask);
 }
 
 CSE_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len)
@@ -291,6 +314,7 @@ CSE_EXPORT int close(int fd)
 {
 	if (cse_fd_is_private(fd))
 		return cse_private_fd();
+	cse_sleep_forget(fd);
 	if (!cse_ours(fd))
 		return cse_real.close(fd);
 	return cse_srv_close(fd);
@@ -307,6 +331,8 @@ CSE_EXPORT int dup2(int oldfd, int newfd)
 {
 	if (cse_fd_is_private(newfd) && oldfd != newfd)
 		return cse_private_fd();
+	if (oldfd != newfd)
+		cse_sleep_forget(newfd);
 	if (!cse_ours(oldfd) && !cse_ours(newfd))
 		return cse_real.dup2(oldfd, newfd);
 	return cse_srv_dup(oldfd, newfd, -1, CSE_DUP_TO);
@@ -316,6 +342,8 @@ CSE_EXPORT int dup3(int oldfd, int newfd, int flags)
 {
 	if (cse_fd_is_private(newfd) && oldfd != newfd)
 		return cse_private_fd();
+	if (oldfd != newfd)
+		cse_sleep_forget(newfd);
 	if (!cse_ours(oldfd) && !cse_ours(newfd))
 		return cse_real.dup3(oldfd, newfd, flags);
 	return cse_srv_dup(oldfd, newfd, flags, CSE_DUP_TO);

@@ -19,6 +19,7 @@
 #include "inst.h"
 #include "real.h"
 #include "serve.h"
+#include "sleep.h"
 
 int cse_serving(void)
 {
@@ -239,6 +240,8 @@ int cse_srv_epoll_ctl(int epfd, int op, int fd, void *event)
 {
 	struct cse_usock *u;
 
+	if (op == EPOLL_CTL_ADD)
+		cse_sleep_watch(epfd);
 	if (op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD) {
 		u = cse_get_served(fd);
 		if (u) {

@@ -21,6 +21,7 @@
 #include "../dev/hello.h"
 #include "inst.h"
 #include "real.h"
+#include "sleep.h"
 #include "socktab.h"
 #include "usock.h"
 
@@ -50,6 +51,7 @@ void cse_inst_abandon(void)
 	cse_fd_set_private(cse_inst.nudge_fd, false);
 	cse_real.close(cse_inst.nudge_fd);
 	cse_inst.nudge_fd = -1;
+	cse_sleep_abandon();
 	free(cse_inst.by_slot);
 	free(cse_inst.free_slots);
 	free(cse_inst.changed);
@@ -294,8 +296,7 @@ static void *cse_inst_progress(void *arg)
 	return NULL;
 }
 
-/* A descriptor of the library's own, out of the application's way. */
-static int cse_inst_hide_fd(int fd)
+int cse_inst_hide_fd(int fd)
 {
 	int high = cse_real.fcntl(fd, F_DUPFD_CLOEXEC, CSE_FD_FLOOR);
 
@@ -556,6 +557,9 @@ static int cse_inst_build(char *why, size_t why_len)
 		err = cse_inst_stack();
 	if (!err)
 		err = cse_inst_start_progress();
+	/* Without it, sleepers in epoll_wait() are woken the slower way. */
+	if (!err)
+		cse_sleep_init();
 	if (err) {
 		snprintf(why, why_len, "cannot start the stack: %s",
 			 strerror(-err));

@@ -112,4 +112,8 @@ void cse_inst_publish(uint32_t slot, unsigned int mask);
 
 uint64_t cse_inst_now_ns(void);
 
+/* Move @fd, a descriptor of the library's own, out of the application's
+ * way (at or above CSE_FD_FLOOR, close-on-exec); the descriptor to use. */
+int cse_inst_hide_fd(int fd);
+
 #endif /* CSE_SERVE_INST_H */

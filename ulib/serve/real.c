@@ -70,6 +70,8 @@ static void cse_real_resolve(void)
 	CSE_REAL(dup2);
 	CSE_REAL(dup3);
 	CSE_REAL(epoll_ctl);
+	CSE_REAL(epoll_wait);
+	CSE_REAL(epoll_pwait);
 	CSE_REAL(__read_chk);
 	CSE_REAL(__recv_chk);
 	CSE_REAL(__recvfrom_chk);

@@ -7,6 +7,8 @@
 #ifndef CSE_SERVE_REAL_H
 #define CSE_SERVE_REAL_H
 
+#include <signal.h>
+#include <sys/epoll.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -49,6 +51,9 @@ struct cse_real {
 	int (*dup2)(int, int);
 	int (*dup3)(int, int, int);
 	int (*epoll_ctl)(int, int, int, void *);
+	int (*epoll_wait)(int, struct epoll_event *, int, int);
+	int (*epoll_pwait)(int, struct epoll_event *, int, int,
+			   const sigset_t *);
 	ssize_t (*__read_chk)(int, void *, size_t, size_t);
 	ssize_t (*__recv_chk)(int, void *, size_t, size_t, int);
 	ssize_t (*__recvfrom_chk)(int, void *, size_t, size_t, int,

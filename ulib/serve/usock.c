@@ -38,6 +38,11 @@ int cse_fdtab_init(void)
 	return 0;
 }
 
+unsigned int cse_fdtab_size(void)
+{
+	return cse_fdtab_len;
+}
+
 void cse_fd_set_private(int fd, bool private)
 {
 	if (fd >= 0 && (unsigned int)fd < cse_fdtab_len)

@@ -106,6 +106,8 @@ struct cse_usock *cse_fd_get(int fd);
  * the floor from under the stack (daemons close "every" descriptor).
  */
 void cse_fd_set_private(int fd, bool private);
+/* How many descriptors the table covers (0 before cse_fdtab_init()). */
+unsigned int cse_fdtab_size(void);
 bool cse_fd_is_private(int fd);
 /* Unlocked hint: false means the descriptor is surely not ours. */
 bool cse_fd_maybe_ours(int fd);
