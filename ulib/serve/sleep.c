@@ -133,7 +133,9 @@ static void cse_sleep_run_rings(void)
 	if (!cse_ring_link_pending(&cse_inst.link))
 		return;
 	cse_inst_lock();
-	if (cse_inst.st && cse_inst.active)
+	/* As the progress thread: also once the device is gone, so that
+	 * what it left in the rings does not keep us from sleeping. */
+	if (cse_inst.st)
 		cse_inst_service();
 	cse_inst_unlock();
 }
