@@ -17,7 +17,8 @@
  * announced before the code behind it exists.
  */
 #define CSE_FEATURES_SUPPORTED	(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD | \
-				 CSE_FEAT_SHARED_PORTS | CSE_FEAT_SOCK_INFO)
+				 CSE_FEAT_SHARED_PORTS | CSE_FEAT_SOCK_INFO | \
+				 CSE_FEAT_ADDR)
 
 /*
  * Only @major, @minor and @want are inputs; everything after them is written

@@ -29,7 +29,7 @@
 #define FZ_SLOTS	3
 #define FZ_PORTS	16
 #define FZ_SOCKS	8	/* socket files a thread keeps */
-#define FZ_OPS		21
+#define FZ_OPS		22
 
 struct fz_slot {
 	int fd;
@@ -311,6 +311,36 @@ static void op_port(struct fz_thread *t, struct fz_slot *s)
 	ioctl(s->fd, CSE_IOC_PORT_RESERVE, &p);
 }
 
+/*
+ * Claim an address of the instance's own: mostly a few addresses of the
+ * subnet that instances race for, sometimes with a MAC, sometimes junk.
+ */
+static void op_addr(struct fz_thread *t, struct fz_slot *s)
+{
+	struct cse_addr a;
+
+	memset(&a, 0, sizeof(a));
+	a.addr = t_addr(&t->fz->net, 3 + pick(t, 4));
+	a.prefix_len = pick(t, 4) ? 24 : pick(t, 40);
+	if (pick(t, 3) == 0) {
+		a.flags = CSE_ADDR_MAC;
+		a.mac[0] = pick(t, 4) ? 0x02 : pick(t, 256);
+		a.mac[5] = pick(t, 4);
+	}
+	switch (pick(t, 6)) {
+	case 0:
+		fill(t, &a, sizeof(a));
+		break;
+	case 1:
+		((uint8_t *)&a)[pick(t, sizeof(a))] ^= 1 << pick(t, 8);
+		break;
+	case 2:
+		a.addr = (in_addr_t)some_u32(t);
+		break;
+	}
+	ioctl(s->fd, CSE_IOC_ADDR_CLAIM, &a);
+}
+
 /* A descriptor worth passing as a backing socket. */
 static int some_fd(struct fz_thread *t)
 {
@@ -516,6 +546,9 @@ static void fz_op(struct fz_thread *t)
 		break;
 	case 18:
 		op_sock_file(t);
+		break;
+	case 21:
+		op_addr(t, s);
 		break;
 	default:
 		/* another thread's instance, racing with it */

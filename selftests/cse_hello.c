@@ -37,16 +37,17 @@ TEST_F(dev, hello_succeeds_with_sane_reply)
 	ASSERT_EQ(0, cse_ioctl(self->fd, CSE_IOC_HELLO, &h));
 	EXPECT_EQ(CSE_ABI_MAJOR, (int)h.major);
 	EXPECT_EQ(CSE_ABI_MINOR, (int)h.minor);
-	EXPECT_EQ(3, (int)h.minor);
+	EXPECT_EQ(4, (int)h.minor);
 	EXPECT_NE(0U, h.instance_id);
 	/*
-	 * nothing wanted, nothing granted; 1.3 implements the four features
+	 * nothing wanted, nothing granted; 1.4 implements the five features
 	 * (1.2 added the netlink family, no feature bit; 1.3 shared ports and
-	 * the socket table)
+	 * the socket table; 1.4 an address of the instance's own)
 	 */
 	EXPECT_EQ(0ULL, h.features);
 	EXPECT_EQ((__u64)(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD |
-			  CSE_FEAT_SHARED_PORTS | CSE_FEAT_SOCK_INFO),
+			  CSE_FEAT_SHARED_PORTS | CSE_FEAT_SOCK_INFO |
+			  CSE_FEAT_ADDR),
 		  h.supported);
 	EXPECT_EQ(0U, h.flags);
 	EXPECT_EQ(0U, h.__pad);

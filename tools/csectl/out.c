@@ -356,6 +356,7 @@ void features_str(uint64_t f, char *buf, size_t len)
 		{ CSE_FEAT_PORT_FD, "port-fd" },
 		{ CSE_FEAT_SHARED_PORTS, "shared-ports" },
 		{ CSE_FEAT_SOCK_INFO, "sock-info" },
+		{ CSE_FEAT_ADDR, "addr" },
 	};
 	size_t n = 0;
 
