@@ -16,9 +16,11 @@
  * Features it uses when granted and does without on an older module:
  * without shared ports a forked child's listeners stay the parent's
  * (Documentation/admin-guide/library.rst), without the socket table
- * csectl cannot list the sockets.
+ * csectl cannot list the sockets, without an address of its own CSE_ADDR
+ * cannot be had (IPv4 sockets then fail, ulib/serve/ident.h).
  */
-#define CSE_LIB_FEATURES_OPT	(CSE_FEAT_SHARED_PORTS | CSE_FEAT_SOCK_INFO)
+#define CSE_LIB_FEATURES_OPT	(CSE_FEAT_SHARED_PORTS | CSE_FEAT_SOCK_INFO | \
+				 CSE_FEAT_ADDR)
 
 void cse_hello_request(struct cse_hello *h);
 
