@@ -8,7 +8,8 @@
 # its ping; the peer learns the claimed MAC for it and never hears of the
 # host's own address. A second application asking for the same address
 # fails clearly (one line, socket() fails with EADDRINUSE), and once the
-# first is gone (SIGKILL) the address can be had again.
+# first is gone (SIGKILL) the address can be had again. csectl shows the
+# claimed address.
 #
 # Prints TAP lines; exits non-zero when a case failed. Run in the VM with
 # cse.ko loaded (selftests/e2e/run).
@@ -111,6 +112,10 @@ t "the peer knows $IDENT at the claimed MAC" \
 	bash -c "ip -n $NS neigh show $IDENT | grep -q 'lladdr $MAC'"
 t "the peer never heard of the host's own address" \
 	test -z "$(ip -n "$NS" neigh show "$LOCAL")"
+
+shown=$("$SRC/build/tools/csectl" show "pid:$srv" 2>&1 | grep address)
+t "csectl shows the address ($shown)" \
+	test "$shown" = "  address   $IDENT/24, MAC $MAC (its own)"
 
 second=$(CSE_ADDR=$IDENT/24 cse "$W/second.err" $PY -c "$socket_prog" $PORT \
 	$IDENT)

@@ -341,6 +341,7 @@ const char *stats_name(int attr)
 	case CSE_STATS_A_EV_EVENTS: return "ev_events";
 	case CSE_STATS_A_EV_DROPPED: return "ev_dropped";
 	case CSE_STATS_A_RING_ERRORS: return "ring_errors";
+	case CSE_STATS_A_ADDR_BLOCKED: return "addr_blocked";
 	}
 	return "unknown";
 }
