@@ -9,7 +9,7 @@
 # host's own address. A second application asking for the same address
 # fails clearly (one line, socket() fails with EADDRINUSE), and once the
 # first is gone (SIGKILL) the address can be had again. csectl shows the
-# claimed address.
+# claimed address; a malformed CSE_ADDR fails closed as well.
 #
 # Prints TAP lines; exits non-zero when a case failed. Run in the VM with
 # cse.ko loaded (selftests/e2e/run).
@@ -124,6 +124,13 @@ t "a second application cannot have $IDENT: socket() fails ($second)" \
 t "... and says why in one line" \
 	test "$(grep -c 'CSE_ADDR=10.98.0.5/24: cannot claim the address' \
 		"$W/second.err")" = 1
+
+bad=$(CSE_ADDR=$IDENT cse "$W/bad.err" $PY -c "$socket_prog" $PORT $IDENT)
+t "a malformed CSE_ADDR fails closed too: socket() fails ($bad)" \
+	test "$bad" = 22
+t "... and says why in one line" \
+	test "$(grep -c "CSE_ADDR=$IDENT: not an IPv4 address/prefix length" \
+		"$W/bad.err")" = 1
 
 kill -9 "$srv"
 wait "$srv" 2>/dev/null

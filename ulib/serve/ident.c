@@ -1,82 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0
 /* An address of the application's own: CSE_ADDR and CSE_MAC (ident.h). */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../dev/uapi.h"
+#include "../dev/addr.h"
 
 #include "ident.h"
 #include "real.h"
 
 struct cse_ident cse_ident;
 
-int cse_ident_parse_addr(const char *s, struct in_addr *addr,
-			 unsigned int *plen)
-{
-	char buf[32], *slash, *end;
-	unsigned long n;
-
-	if (strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (!slash)
-		return -EINVAL;
-	*slash = 0;
-	if (inet_pton(AF_INET, buf, addr) != 1 || !slash[1])
-		return -EINVAL;
-	n = strtoul(slash + 1, &end, 10);
-	if (*end || n < 1 || n > 32)
-		return -EINVAL;
-	*plen = (unsigned int)n;
-	return 0;
-}
-
-int cse_ident_parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned int b[6];
-	char tail;
-
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &tail) != 6 || strlen(s) != 17)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
-	return 0;
-}
-
 int cse_ident_settings(char *why, size_t why_len)
 {
 	const char *addr = getenv("CSE_ADDR"), *mac = getenv("CSE_MAC");
+	struct cse_addr req;
 
 	memset(&cse_ident, 0, sizeof(cse_ident));
-	if (mac && *mac && !(addr && *addr)) {
-		cse_ident.wanted = true;
+	if (!(addr && *addr) && !(mac && *mac))
+		return 0;
+	/* From here on, failing means failing closed (ident.h). */
+	cse_ident.wanted = true;
+	snprintf(cse_ident.spec, sizeof(cse_ident.spec), "%s",
+		 addr ? addr : "");
+	if (!addr || !*addr) {
 		snprintf(why, why_len, "CSE_MAC needs CSE_ADDR");
 		return -EINVAL;
 	}
-	if (!addr || !*addr)
-		return 0;
-	cse_ident.wanted = true;
-	snprintf(cse_ident.spec, sizeof(cse_ident.spec), "%s", addr);
-	if (cse_ident_parse_addr(addr, &cse_ident.addr,
-				 &cse_ident.prefix_len)) {
-		snprintf(why, why_len, "CSE_ADDR=%s: not an IPv4 address/prefix length",
-			 cse_ident.spec);
+	if (cse_addr_request(&req, addr, mac, why, why_len))
 		return -EINVAL;
-	}
-	if (mac && *mac) {
-		if (cse_ident_parse_mac(mac, cse_ident.mac)) {
-			snprintf(why, why_len, "CSE_MAC=%s: not a MAC (xx:xx:xx:xx:xx:xx)",
-				 mac);
-			return -EINVAL;
-		}
-		cse_ident.has_mac = true;
-	}
+	cse_ident.addr.s_addr = req.addr;
+	cse_ident.prefix_len = req.prefix_len;
+	cse_ident.has_mac = req.flags & CSE_ADDR_MAC;
+	memcpy(cse_ident.mac, req.mac, sizeof(cse_ident.mac));
 	return 0;
 }
 

@@ -36,18 +36,11 @@ struct cse_ident {
 extern struct cse_ident cse_ident;
 
 /*
- * Read CSE_ADDR and CSE_MAC (at start, with the other settings). Returns
- * 0, or -EINVAL with one line in @why when they cannot be parsed.
+ * Read CSE_ADDR and CSE_MAC (at start, with the other settings; the
+ * syntax is ulib/dev/addr.c's). Returns 0, or -EINVAL with one line in
+ * @why when they cannot be parsed.
  */
 int cse_ident_settings(char *why, size_t why_len);
-
-/*
- * Parse "A/PLEN" into @addr and @plen, "xx:xx:xx:xx:xx:xx" into @mac.
- * Return 0 or -EINVAL.
- */
-int cse_ident_parse_addr(const char *s, struct in_addr *addr,
-			 unsigned int *plen);
-int cse_ident_parse_mac(const char *s, uint8_t mac[6]);
 
 /*
  * After the attach: claim the address on device descriptor @fd and make it
