@@ -125,8 +125,10 @@
  * flow. Such a frame is copied into the RX ring and never reaches the
  * kernel's stack; when the ring is full (or its consumer index corrupt) it
  * is dropped and counted in rx_dropped. ARP frames are copied to every
- * instance attached to the device and still go to the kernel. Every other
- * frame goes on to the kernel untouched: the instance does not see it.
+ * instance attached to the device and still go to the kernel, but for
+ * those about a claimed address (see "An address of its own"), which the
+ * claimer alone gets, as every IPv4 frame for it. Every other frame goes on
+ * to the kernel untouched: the instance does not see it.
  *
  * Frames arrive as they were on the wire: a GSO or GRO super-frame is cut
  * back into wire-sized frames, and a checksum the sender left to offload is
@@ -156,6 +158,11 @@
  *  - ARP: an Ethernet/IPv4 request or reply whose sender hardware address
  *    is the device's and whose sender protocol address is one of the
  *    device's addresses.
+ *
+ * An instance that claimed an address of its own (see "An address of its
+ * own") may also send IPv4 from that address with any protocol, port and
+ * fragmentation, and ARP for it, with the claimed MAC or the device's as
+ * source.
  *
  * Any other ethertype or IP protocol is rejected. While a kick drains, the
  * module clears CSE_RING_NEED_WAKEUP in the TX ring's flags word; it sets it
