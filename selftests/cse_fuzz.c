@@ -52,6 +52,7 @@ struct fz {
 	long attached;	/* successful attaches */
 	long mapped;	/* areas mapped and scribbled over */
 	long socks;	/* socket files made */
+	long claims;	/* addresses claimed */
 };
 
 struct fz_thread {
@@ -338,7 +339,8 @@ static void op_addr(struct fz_thread *t, struct fz_slot *s)
 		a.addr = (in_addr_t)some_u32(t);
 		break;
 	}
-	ioctl(s->fd, CSE_IOC_ADDR_CLAIM, &a);
+	if (!ioctl(s->fd, CSE_IOC_ADDR_CLAIM, &a))
+		__atomic_fetch_add(&t->fz->claims, 1, __ATOMIC_RELAXED);
 }
 
 /* A descriptor worth passing as a backing socket. */
@@ -653,14 +655,15 @@ TEST_F_TIMEOUT(fuzz, ioctls_mmap_and_rings, 24 * 3600)
 	waitpid(flood, NULL, 0);
 	for (int i = 0; i < 32; i++)
 		total += fz.ops[i];
-	TH_LOG("%ld calls made, %ld attaches, %ld areas mapped, %ld socket files",
-	       total, fz.attached, fz.mapped, fz.socks);
+	TH_LOG("%ld calls made, %ld attaches, %ld areas mapped, %ld socket files, %ld addresses claimed",
+	       total, fz.attached, fz.mapped, fz.socks, fz.claims);
 	EXPECT_EQ(fz.calls / fz.threads * fz.threads, total);
 	/* the fuzzer reached the data path, not only the argument checks */
 	if (fz.calls >= 20000) {
 		EXPECT_LT(10, fz.attached);
 		EXPECT_LT(10, fz.mapped);
 		EXPECT_LT(10, fz.socks);
+		EXPECT_LT(10, fz.claims);
 	}
 	/* every instance was released: the module is as before */
 	EXPECT_EQ(refs, cse_module_refs());
