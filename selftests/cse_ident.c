@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 
 #include "kselftest_harness.h"
+#include "cse_nl.h"
 #include "cse_rxring.h"
 
 #define NOBODY		65534
@@ -421,6 +422,14 @@ TEST_F(ident, only_the_claimer_sends_from_the_address)
 	EXPECT_EQ(3ULL, t_stats(self->a.fd).tx_frames);
 }
 
+static uint32_t inst_id(int fd)
+{
+	struct cse_info info;
+
+	memset(&info, 0, sizeof(info));
+	return ioctl(fd, CSE_IOC_GET_INFO, &info) ? 0 : info.instance_id;
+}
+
 /* The host's own sockets may not send from a claimed address. */
 TEST_F(ident, host_sockets_are_dropped)
 {
@@ -429,7 +438,9 @@ TEST_F(ident, host_sockets_are_dropped)
 	struct sockaddr_in to = t_sin(&self->net, 2, 7000);
 	uint8_t pkt[32];
 	struct iphdr *ip = (void *)pkt;
-	int one = 1, s, r;
+	int one = 1, s, sent;
+	struct t_rec r;
+	struct nl nl;
 
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, claim(self->a.fd, &self->net, CLAIMED));
@@ -445,8 +456,8 @@ TEST_F(ident, host_sockets_are_dropped)
 			     sizeof(to)));
 	ASSERT_EQ(0, setsockopt(s, IPPROTO_IP, IP_TRANSPARENT, &one,
 				sizeof(one)));
-	r = sendto(s, "host", 4, 0, (struct sockaddr *)&to, sizeof(to));
-	EXPECT_EQ(-1, r);
+	sent = sendto(s, "host", 4, 0, (struct sockaddr *)&to, sizeof(to));
+	EXPECT_EQ(-1, sent);
 	EXPECT_EQ(EPERM, errno);
 	close(s);
 	/* a raw socket writing its own header */
@@ -471,6 +482,48 @@ TEST_F(ident, host_sockets_are_dropped)
 	close(s);
 	EXPECT_EQ(0, t_wait(pid));
 	EXPECT_EQ(2ULL, t_stats(self->a.fd).addr_blocked);
+	/* the family reports the same counter */
+	if (!nl_open(&nl)) {
+		EXPECT_EQ(1, t_ask(&nl, CSE_CMD_GET_STATS, 0,
+				   inst_id(self->a.fd), 0, &r, 1));
+		EXPECT_EQ(2ULL, r.stats.v[CSE_STATS_A_ADDR_BLOCKED]);
+		nl_close(&nl);
+	}
+}
+
+/* The generic netlink family shows the claim, and its counter. */
+TEST_F(ident, netlink_shows_the_claim)
+{
+	uint32_t a = inst_id(self->a.fd), b = inst_id(self->b.fd);
+	struct t_rec r;
+	struct nl nl;
+	int e = nl_open(&nl);
+
+	ASSERT_EQ(0, e) TH_LOG("resolving \"cse\": %s", strerror(-e));
+	ASSERT_EQ(0, claim_mac(self->a.fd, &self->net, CLAIMED));
+	ASSERT_EQ(1, t_ask(&nl, CSE_CMD_GET_INSTANCE, 0, a, 0, &r, 1));
+	EXPECT_TRUE(r.inst.has_addr);
+	EXPECT_EQ(t_addr(&self->net, CLAIMED), r.inst.addr);
+	EXPECT_TRUE(r.inst.has_plen);
+	EXPECT_EQ(24, r.inst.plen);
+	EXPECT_TRUE(r.inst.has_mac);
+	EXPECT_EQ(0, memcmp(own_mac, r.inst.mac, 6));
+	EXPECT_EQ((__u64)CSE_FEAT_ADDR, r.inst.features & CSE_FEAT_ADDR);
+	/* without a MAC, and nothing for an instance without a claim */
+	ASSERT_EQ(1, t_ask(&nl, CSE_CMD_GET_INSTANCE, 0, b, 0, &r, 1));
+	EXPECT_FALSE(r.inst.has_addr);
+	EXPECT_FALSE(r.inst.has_plen);
+	ASSERT_EQ(0, claim(self->b.fd, &self->net, CLAIMED + 1));
+	ASSERT_EQ(1, t_ask(&nl, CSE_CMD_GET_INSTANCE, 0, b, 0, &r, 1));
+	EXPECT_EQ(t_addr(&self->net, CLAIMED + 1), r.inst.addr);
+	EXPECT_FALSE(r.inst.has_mac);
+	ASSERT_EQ(1, t_ask(&nl, CSE_CMD_GET_STATS, 0, a, 0, &r, 1));
+	EXPECT_TRUE(r.stats.has);
+	EXPECT_EQ(0ULL, r.stats.v[CSE_STATS_A_ADDR_BLOCKED]);
+	/* gone with the instance */
+	t_inst_close(&self->b);
+	EXPECT_EQ(-ENOENT, t_ask(&nl, CSE_CMD_GET_INSTANCE, 0, b, 0, &r, 1));
+	nl_close(&nl);
 }
 
 TEST_F(ident, released_on_close)
