@@ -9,7 +9,8 @@
 # host's own address. A second application asking for the same address
 # fails clearly (one line, socket() fails with EADDRINUSE), and once the
 # first is gone (SIGKILL) the address can be had again. csectl shows the
-# claimed address; a malformed CSE_ADDR fails closed as well.
+# claimed address; a malformed CSE_ADDR fails closed as well; a client
+# under CSE_ADDR connects out from the claimed address.
 #
 # Prints TAP lines; exits non-zero when a case failed. Run in the VM with
 # cse.ko loaded (selftests/e2e/run).
@@ -95,6 +96,19 @@ except OSError as e:
     print("bound", e.errno)
 '
 
+# A server on the peer's kernel: prints the address its one client came
+# from, and echoes what it sent.
+peer_server_prog='
+import socket, sys
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("0.0.0.0", int(sys.argv[1])))
+ls.listen(1)
+c, peer = ls.accept()
+c.sendall(c.recv(16))
+print(peer[0], flush=True)
+'
+
 setup || { echo "not ok 1 ident: setup"; exit 1; }
 
 (exec env LD_PRELOAD="$LIB" CSE_IFNAME="$A" CSE_ADDR=$IDENT/24 CSE_MAC=$MAC \
@@ -140,4 +154,12 @@ t "once the first is gone the address is free again ($third)" \
 	test "${third%% *}" = bound
 t "two sockets of one application on one port: EADDRINUSE" \
 	test "$third" = "bound 98"
+
+peer timeout 30 $PY -c "$peer_server_prog" $((PORT + 1)) >"$W/peer.out" &
+wait_tcp listening peer $((PORT + 1))
+got=$(CSE_ADDR=$IDENT/24 cse "$W/out.err" $PY -c "$client_prog" $PEER \
+	$((PORT + 1)) 2>&1)
+wait
+t "an outgoing connection leaves from $IDENT ($(cat "$W/peer.out"), $got)" \
+	test "$(cat "$W/peer.out")" = "$IDENT"
 exit $failed
