@@ -135,6 +135,7 @@ struct cse_counters {
 	atomic64_t ev_dropped;
 	atomic64_t ring_errors;
 	atomic64_t tcp_untracked;
+	atomic64_t addr_blocked;
 };
 
 /* Flags of struct cse_tcp_flow */
@@ -233,6 +234,30 @@ struct cse_filter {
 };
 
 /**
+ * struct cse_ident - an address of an instance's own (ident.c)
+ * @node:       entry in the table of claims (RTNL; RCU readers).
+ * @rcu:        frees the claim after RX, TX and LOCAL_OUT readers.
+ * @inst:       the claimer.
+ * @dev:        its device, where @mac was added (the instance holds it).
+ * @out_ops:    the LOCAL_OUT hook that keeps the host's sockets off @addr.
+ * @addr:       the address.
+ * @prefix_len: its subnet's prefix length, as the claim gave it.
+ * @has_mac:    @mac is claimed (and is not the device's own).
+ * @mac:        the claimed Ethernet address.
+ */
+struct cse_ident {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	struct cse_inst *inst;
+	struct net_device *dev;
+	struct nf_hook_ops out_ops;
+	__be32 addr;
+	u8 prefix_len;
+	bool has_mac;
+	u8 mac[ETH_ALEN];
+};
+
+/**
  * struct cse_inst - one instance, created by each open() of /dev/cse
  * @refs:     one for the instance's own file, one per socket file: the
  *            instance (and its area) lives until the last of them goes.
@@ -280,6 +305,10 @@ struct cse_filter {
  * @ifindex:  the device the instance attached to, kept after it went away;
  *            0 before the attach (written under RTNL).
  * @comm:     the opener's command name when it opened the device.
+ * @file:     the instance's own file (not a reference: it is only used by
+ *            ioctls on that file, which hold it).
+ * @ident:    the address the instance claimed, or NULL (written under
+ *            RTNL, read under RCU).
  */
 struct cse_inst {
 	refcount_t refs;
@@ -320,6 +349,8 @@ struct cse_inst {
 	u32 nr_socks;
 	int ifindex;
 	char comm[TASK_COMM_LEN];
+	struct file *file;
+	struct cse_ident __rcu *ident;
 };
 
 void cse_limits_get(struct cse_limits *limits);
@@ -384,6 +415,20 @@ bool cse_steer_owns(const struct cse_inst *inst, u8 proto, __be32 saddr,
 bool cse_icmp_is_error(u8 type);
 bool cse_filter_held(const struct cse_filter *f);
 bool cse_steer_shared(const struct cse_filter *f);
+
+/* ident.c */
+long cse_ioctl_addr_claim(struct cse_inst *inst, void __user *uarg);
+void cse_ident_release(struct cse_inst *inst);
+bool cse_ident_is(const struct cse_inst *inst, __be32 addr);
+bool cse_ident_mac(const struct cse_inst *inst, const u8 *mac);
+enum cse_verdict cse_ident_arp(const struct cse_inst *inst,
+			       struct sk_buff *skb);
+bool cse_ident_ip(const struct cse_inst *inst, struct sk_buff *skb,
+		  enum cse_verdict *v);
+bool cse_ident_get(const struct cse_inst *inst, __be32 *addr, u8 *plen,
+		   u8 *mac, bool *has_mac);
+int cse_ident_init(void);
+void cse_ident_uninit(void);
 
 /* rx.c */
 int cse_rx_start(struct cse_inst *inst, struct net_device *dev);

@@ -76,6 +76,8 @@ static const struct cse_ioctl_desc cse_ioctls[] = {
 					 cse_ioctl_sock_wake },
 	[_IOC_NR(CSE_IOC_PORT_ACCEPT)] = { CSE_IOC_PORT_ACCEPT, true,
 					   cse_ioctl_port_accept },
+	[_IOC_NR(CSE_IOC_ADDR_CLAIM)] = { CSE_IOC_ADDR_CLAIM, true,
+					  cse_ioctl_addr_claim },
 };
 
 static int cse_dev_open(struct inode *inode, struct file *file)
@@ -85,6 +87,7 @@ static int cse_dev_open(struct inode *inode, struct file *file)
 	inst = cse_inst_create();
 	if (IS_ERR(inst))
 		return PTR_ERR(inst);
+	inst->file = file;
 	file->private_data = inst;
 	return 0;
 }

@@ -220,6 +220,25 @@ static int cse_genl_put_area(struct sk_buff *skb, struct cse_inst *inst)
 	return 0;
 }
 
+/* The address the instance claimed, while it holds it. */
+static int cse_genl_put_ident(struct sk_buff *skb, struct cse_inst *inst)
+{
+	u8 mac[ETH_ALEN], plen;
+	bool claimed, has_mac;
+	__be32 addr;
+
+	rcu_read_lock();
+	claimed = cse_ident_get(inst, &addr, &plen, mac, &has_mac);
+	rcu_read_unlock();
+	if (!claimed)
+		return 0;
+	if (nla_put_in_addr(skb, CSE_A_INST_ADDR, addr) ||
+	    nla_put_u8(skb, CSE_A_INST_ADDR_PLEN, plen) ||
+	    (has_mac && nla_put(skb, CSE_A_INST_ADDR_MAC, ETH_ALEN, mac)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* CSE_CMD_GET_INSTANCE: everything about one instance. */
 static int cse_genl_fill_inst(struct sk_buff *skb, struct cse_inst *inst,
 			      const struct cse_genl_who *who)
@@ -241,7 +260,8 @@ static int cse_genl_fill_inst(struct sk_buff *skb, struct cse_inst *inst,
 	     nla_put_u64_64bit(skb, CSE_A_INST_FEATURES, inst->features,
 			       CSE_A_PAD)))
 		return -EMSGSIZE;
-	if (cse_genl_put_dev(skb, inst) || cse_genl_put_area(skb, inst))
+	if (cse_genl_put_dev(skb, inst) || cse_genl_put_area(skb, inst) ||
+	    cse_genl_put_ident(skb, inst))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -288,6 +308,7 @@ static const size_t cse_genl_counters[CSE_STATS_A_MAX + 1] = {
 	[CSE_STATS_A_EV_EVENTS] = CSE_COUNTER(ev_events),
 	[CSE_STATS_A_EV_DROPPED] = CSE_COUNTER(ev_dropped),
 	[CSE_STATS_A_RING_ERRORS] = CSE_COUNTER(ring_errors),
+	[CSE_STATS_A_ADDR_BLOCKED] = CSE_COUNTER(addr_blocked),
 };
 
 /* CSE_A_STATS: the counters, as CSE_IOC_GET_STATS reports them. */

@@ -18,10 +18,13 @@ static int __init cse_init(void)
 	err = cse_netdev_init();
 	if (err)
 		return err;
+	err = cse_ident_init();
+	if (err)
+		goto err_netdev;
 	/* Before the device: every instance is announced. */
 	err = cse_genl_init();
 	if (err)
-		goto err_netdev;
+		goto err_ident;
 	err = cse_dev_init();
 	if (err)
 		goto err_genl;
@@ -31,6 +34,8 @@ static int __init cse_init(void)
 
 err_genl:
 	cse_genl_uninit();
+err_ident:
+	cse_ident_uninit();
 err_netdev:
 	cse_netdev_uninit();
 	return err;
@@ -50,6 +55,7 @@ static void __exit cse_exit(void)
 	 */
 	cse_genl_uninit();
 	cse_dev_uninit();
+	cse_ident_uninit();
 	cse_netdev_uninit();
 	/* Filters are freed by RCU callbacks of ours (port.c). */
 	rcu_barrier();

@@ -73,6 +73,7 @@ static void cse_detach_locked(struct cse_inst *inst)
 	if (!dev)
 		return;
 	list_del(&inst->node);
+	cse_ident_release(inst);
 	cse_rx_stop(inst, dev);
 	RCU_INIT_POINTER(inst->dev, NULL);
 	cse_genl_detach(inst, dev->ifindex);

@@ -26,6 +26,7 @@ long cse_ioctl_get_stats(struct cse_inst *inst, void __user *uarg)
 	st.ev_dropped = atomic64_read(&c->ev_dropped);
 	st.ring_errors = atomic64_read(&c->ring_errors);
 	st.tcp_untracked = atomic64_read(&c->tcp_untracked);
+	st.addr_blocked = atomic64_read(&c->addr_blocked);
 	if (copy_to_user(uarg, &st, sizeof(st)))
 		return -EFAULT;
 	return 0;

@@ -8,7 +8,9 @@
  * it: an IPv4 TCP or UDP segment for the filter's port and address (and,
  * for a connected filter, from its remote), or an ICMP error about such a
  * flow. ARP frames are copied to every instance of the device and still go
- * to the kernel. Everything else is not ours and goes on untouched.
+ * to the kernel. An address an instance claimed (ident.c) is that
+ * instance's whole: every frame for it, ARP included, goes to it alone.
+ * Everything else is not ours and goes on untouched.
  *
  * A port may be held by filters of several instances at once: a forked
  * child's instance adopts the listening socket it inherited (CSE_PORT_SOCKET)
@@ -303,12 +305,17 @@ static bool cse_steer_local(struct net_device *dev, __be32 daddr)
 enum cse_verdict cse_steer(const struct cse_inst *inst, struct sk_buff *skb)
 {
 	const struct iphdr *iph;
+	enum cse_verdict v;
 	struct cse_flow fl;
 
 	if (skb->protocol == htons(ETH_P_ARP))
-		return CSE_COPY;
-	if (skb->protocol != htons(ETH_P_IP) || skb->pkt_type != PACKET_HOST ||
-	    skb_vlan_tag_present(skb))
+		return cse_ident_arp(inst, skb);
+	if (skb->protocol != htons(ETH_P_IP) || skb_vlan_tag_present(skb))
+		return CSE_PASS;
+	/* A claimed address is its claimer's whole (ident.c). */
+	if (cse_ident_ip(inst, skb, &v))
+		return v;
+	if (skb->pkt_type != PACKET_HOST)
 		return CSE_PASS;
 	iph = cse_ip_header(skb, 0, 4);
 	if (!iph || ntohs(iph->tot_len) > skb->len ||

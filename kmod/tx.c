@@ -47,7 +47,8 @@ static bool cse_tx_dev_addr(struct net_device *dev, __be32 addr)
 	return false;
 }
 
-static bool cse_tx_arp_ok(struct net_device *dev, const struct sk_buff *skb)
+static bool cse_tx_arp_ok(struct cse_inst *inst, struct net_device *dev,
+			  const struct sk_buff *skb)
 {
 	const struct cse_arp *arp = (const void *)(skb->data + ETH_HLEN);
 
@@ -60,6 +61,10 @@ static bool cse_tx_arp_ok(struct net_device *dev, const struct sk_buff *skb)
 	if (arp->hdr.ar_op != htons(ARPOP_REQUEST) &&
 	    arp->hdr.ar_op != htons(ARPOP_REPLY))
 		return false;
+	/* The claimed address speaks with the device's MAC or its own. */
+	if (cse_ident_is(inst, arp->spa))
+		return ether_addr_equal(arp->sha, dev->dev_addr) ||
+		       cse_ident_mac(inst, arp->sha);
 	return ether_addr_equal(arp->sha, dev->dev_addr) &&
 	       cse_tx_dev_addr(dev, arp->spa);
 }
@@ -103,6 +108,9 @@ static bool cse_tx_ip_ok(struct cse_inst *inst, struct net_device *dev,
 	tot = ntohs(iph->tot_len);
 	if (iph->version != 4 || ihl < sizeof(*iph) || tot > room || tot < ihl)
 		return false;
+	/* A claimed address is the instance's whole: any protocol, port. */
+	if (cse_ident_is(inst, iph->saddr))
+		return true;
 	if (ip_is_fragment(iph) || !cse_tx_dev_addr(dev, iph->saddr))
 		return false;
 	if (iph->protocol == IPPROTO_ICMP)
@@ -131,12 +139,13 @@ bool cse_tx_frame_ok(struct cse_inst *inst, struct net_device *dev,
 
 	if (skb->len > ETH_HLEN + READ_ONCE(dev->mtu))
 		return false;
-	if (!ether_addr_equal(eth->h_source, dev->dev_addr))
+	if (!ether_addr_equal(eth->h_source, dev->dev_addr) &&
+	    !cse_ident_mac(inst, eth->h_source))
 		return false;
 	if (eth->h_proto == htons(ETH_P_IP))
 		return cse_tx_ip_ok(inst, dev, skb);
 	if (eth->h_proto == htons(ETH_P_ARP))
-		return cse_tx_arp_ok(dev, skb);
+		return cse_tx_arp_ok(inst, dev, skb);
 	return false;
 }
 

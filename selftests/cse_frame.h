@@ -7,6 +7,8 @@
 #ifndef CSE_SELFTEST_FRAME_H
 #define CSE_SELFTEST_FRAME_H
 
+#include <sys/time.h>
+
 #include "cse_net.h"
 
 /* An attached, mapped instance with its RX and TX rings. */
@@ -138,6 +140,61 @@ static inline int t_kick(int fd)
 	int ret = ioctl(fd, CSE_IOC_TX_KICK, 0);
 
 	return ret < 0 ? -errno : ret;
+}
+
+/* A UDP datagram from our address to the peer; the frame's length. */
+static inline uint32_t t_build_udp(uint8_t *f, const struct t_net *t,
+				   const uint8_t *src_mac, int sport, int dport,
+				   const char *payload)
+{
+	size_t n = strlen(payload);
+	uint8_t *u = f + 34;
+	uint32_t len = t_build_ip(f, t, src_mac, IPPROTO_UDP, 8 + n);
+
+	u[0] = sport >> 8;
+	u[1] = sport & 0xff;
+	u[2] = dport >> 8;
+	u[3] = dport & 0xff;
+	u[4] = (8 + n) >> 8;
+	u[5] = (8 + n) & 0xff;
+	memcpy(u + 8, payload, n);
+	t_fix_checksums(f);
+	return len;
+}
+
+/*
+ * A UDP receiver in the peer's namespace: returns its pid once it is bound.
+ * It exits with the number of datagrams carrying @expect it got, waiting up
+ * to ms after the last one.
+ */
+static inline pid_t t_peer_receiver(const struct t_net *t, int port,
+				    const char *expect, int ms)
+{
+	int ready;
+	pid_t pid = t_in_peer_sync(t, &ready);
+
+	if (!pid) {
+		struct sockaddr_in sin = {
+			.sin_family = AF_INET,
+			.sin_port = htons(port),
+		};
+		struct timeval tv = { .tv_sec = ms / 1000,
+				      .tv_usec = ms % 1000 * 1000 };
+		int s = socket(AF_INET, SOCK_DGRAM, 0), n = 0;
+		char buf[2048];
+		ssize_t r;
+
+		if (bind(s, (struct sockaddr *)&sin, sizeof(sin)))
+			_exit(255);
+		setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		if (write(ready, "r", 1) != 1)
+			_exit(255);
+		while ((r = recv(s, buf, sizeof(buf), 0)) >= 0)
+			n += r == (ssize_t)strlen(expect) &&
+			     !memcmp(buf, expect, r);
+		_exit(n > 250 ? 250 : n);
+	}
+	return pid;
 }
 
 #endif /* CSE_SELFTEST_FRAME_H */

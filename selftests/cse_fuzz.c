@@ -29,7 +29,7 @@
 #define FZ_SLOTS	3
 #define FZ_PORTS	16
 #define FZ_SOCKS	8	/* socket files a thread keeps */
-#define FZ_OPS		21
+#define FZ_OPS		22
 
 struct fz_slot {
 	int fd;
@@ -52,6 +52,7 @@ struct fz {
 	long attached;	/* successful attaches */
 	long mapped;	/* areas mapped and scribbled over */
 	long socks;	/* socket files made */
+	long claims;	/* addresses claimed */
 };
 
 struct fz_thread {
@@ -311,6 +312,37 @@ static void op_port(struct fz_thread *t, struct fz_slot *s)
 	ioctl(s->fd, CSE_IOC_PORT_RESERVE, &p);
 }
 
+/*
+ * Claim an address of the instance's own: mostly a few addresses of the
+ * subnet that instances race for, sometimes with a MAC, sometimes junk.
+ */
+static void op_addr(struct fz_thread *t, struct fz_slot *s)
+{
+	struct cse_addr a;
+
+	memset(&a, 0, sizeof(a));
+	a.addr = t_addr(&t->fz->net, 3 + pick(t, 4));
+	a.prefix_len = pick(t, 4) ? 24 : pick(t, 40);
+	if (pick(t, 3) == 0) {
+		a.flags = CSE_ADDR_MAC;
+		a.mac[0] = pick(t, 4) ? 0x02 : pick(t, 256);
+		a.mac[5] = pick(t, 4);
+	}
+	switch (pick(t, 6)) {
+	case 0:
+		fill(t, &a, sizeof(a));
+		break;
+	case 1:
+		((uint8_t *)&a)[pick(t, sizeof(a))] ^= 1 << pick(t, 8);
+		break;
+	case 2:
+		a.addr = (in_addr_t)some_u32(t);
+		break;
+	}
+	if (!ioctl(s->fd, CSE_IOC_ADDR_CLAIM, &a))
+		__atomic_fetch_add(&t->fz->claims, 1, __ATOMIC_RELAXED);
+}
+
 /* A descriptor worth passing as a backing socket. */
 static int some_fd(struct fz_thread *t)
 {
@@ -519,6 +551,9 @@ static void fz_op(struct fz_thread *t)
 	case 18:
 		op_sock_file(t);
 		break;
+	case 21:
+		op_addr(t, s);
+		break;
 	default:
 		/* another thread's instance, racing with it */
 		other = __atomic_load_n(&t->fz->fds[pick(t, t->fz->threads)]
@@ -622,14 +657,15 @@ TEST_F_TIMEOUT(fuzz, ioctls_mmap_and_rings, 24 * 3600)
 	waitpid(flood, NULL, 0);
 	for (int i = 0; i < 32; i++)
 		total += fz.ops[i];
-	TH_LOG("%ld calls made, %ld attaches, %ld areas mapped, %ld socket files",
-	       total, fz.attached, fz.mapped, fz.socks);
+	TH_LOG("%ld calls made, %ld attaches, %ld areas mapped, %ld socket files, %ld addresses claimed",
+	       total, fz.attached, fz.mapped, fz.socks, fz.claims);
 	EXPECT_EQ(fz.calls / fz.threads * fz.threads, total);
 	/* the fuzzer reached the data path, not only the argument checks */
 	if (fz.calls >= 20000) {
 		EXPECT_LT(10, fz.attached);
 		EXPECT_LT(10, fz.mapped);
 		EXPECT_LT(10, fz.socks);
+		EXPECT_LT(10, fz.claims);
 	}
 	/* every instance was released: the module is as before */
 	EXPECT_EQ(refs, cse_module_refs());

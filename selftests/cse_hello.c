@@ -40,14 +40,15 @@ TEST_F(dev, hello_succeeds_with_sane_reply)
 	EXPECT_EQ(4, (int)h.minor);
 	EXPECT_NE(0U, h.instance_id);
 	/*
-	 * nothing wanted, nothing granted; 1.4 implements five features
+	 * nothing wanted, nothing granted; 1.4 implements six features
 	 * (1.2 added the netlink family, no feature bit; 1.3 shared ports and
-	 * the socket table; 1.4 waits that run the rings)
+	 * the socket table; 1.4 an address of the instance's own and waits
+	 * that run the rings)
 	 */
 	EXPECT_EQ(0ULL, h.features);
 	EXPECT_EQ((__u64)(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD |
 			  CSE_FEAT_SHARED_PORTS | CSE_FEAT_SOCK_INFO |
-			  CSE_FEAT_WAIT_RINGS),
+			  CSE_FEAT_ADDR | CSE_FEAT_WAIT_RINGS),
 		  h.supported);
 	EXPECT_EQ(0U, h.flags);
 	EXPECT_EQ(0U, h.__pad);

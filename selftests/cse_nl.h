@@ -290,6 +290,9 @@ struct t_rec {
 		int has_pid, has_nsid, has_minor, has_ifindex, has_ifname;
 		int has_area, has_sock_table;
 		uint8_t sock_table;
+		int has_addr, has_plen, has_mac;	/* 1.4 */
+		uint32_t addr;	/* network order */
+		uint8_t plen, mac[6];
 	} inst;
 	struct {
 		int has;
@@ -416,6 +419,16 @@ static inline void t_rec_parse(struct t_rec *r, struct genlmsghdr *g,
 	r->inst.has_sock_table = !!tb[CSE_A_INST_SOCK_TABLE];
 	if (tb[CSE_A_INST_SOCK_TABLE])
 		r->inst.sock_table = nl_u8(tb[CSE_A_INST_SOCK_TABLE]);
+	r->inst.has_addr = !!tb[CSE_A_INST_ADDR];
+	if (tb[CSE_A_INST_ADDR])
+		r->inst.addr = nl_u32(tb[CSE_A_INST_ADDR]);
+	r->inst.has_plen = !!tb[CSE_A_INST_ADDR_PLEN];
+	if (tb[CSE_A_INST_ADDR_PLEN])
+		r->inst.plen = nl_u8(tb[CSE_A_INST_ADDR_PLEN]);
+	r->inst.has_mac = tb[CSE_A_INST_ADDR_MAC] &&
+			  nl_len(tb[CSE_A_INST_ADDR_MAC]) == 6;
+	if (r->inst.has_mac)
+		memcpy(r->inst.mac, nl_data(tb[CSE_A_INST_ADDR_MAC]), 6);
 	if (tb[CSE_A_SOCK])
 		t_rec_parse_sock(r, tb[CSE_A_SOCK]);
 	if (tb[CSE_A_STATS]) {

@@ -37,60 +37,6 @@ FIXTURE_TEARDOWN(tx)
 	t_net_down(&self->net);
 }
 
-static uint32_t build_udp(uint8_t *f, const struct t_net *t,
-			  const uint8_t *src_mac, int sport, int dport,
-			  const char *payload)
-{
-	size_t n = strlen(payload);
-	uint8_t *u = f + 34;
-	uint32_t len = t_build_ip(f, t, src_mac, IPPROTO_UDP, 8 + n);
-
-	u[0] = sport >> 8;
-	u[1] = sport & 0xff;
-	u[2] = dport >> 8;
-	u[3] = dport & 0xff;
-	u[4] = (8 + n) >> 8;
-	u[5] = (8 + n) & 0xff;
-	memcpy(u + 8, payload, n);
-	t_fix_checksums(f);
-	return len;
-}
-
-/*
- * A UDP receiver in the peer's namespace: returns its pid once it is bound.
- * It exits with the number of datagrams carrying @expect it got, waiting up
- * to ms after the last one.
- */
-static pid_t peer_receiver(const struct t_net *t, int port, const char *expect,
-			   int ms)
-{
-	int ready;
-	pid_t pid = t_in_peer_sync(t, &ready);
-
-	if (!pid) {
-		struct sockaddr_in sin = {
-			.sin_family = AF_INET,
-			.sin_port = htons(port),
-		};
-		struct timeval tv = { .tv_sec = ms / 1000,
-				      .tv_usec = ms % 1000 * 1000 };
-		int s = socket(AF_INET, SOCK_DGRAM, 0), n = 0;
-		char buf[2048];
-		ssize_t r;
-
-		if (bind(s, (struct sockaddr *)&sin, sizeof(sin)))
-			_exit(255);
-		setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		if (write(ready, "r", 1) != 1)
-			_exit(255);
-		while ((r = recv(s, buf, sizeof(buf), 0)) >= 0)
-			n += r == (ssize_t)strlen(expect) &&
-			     !memcmp(buf, expect, r);
-		_exit(n > 250 ? 250 : n);
-	}
-	return pid;
-}
-
 static long long dev_stat(const struct t_net *t, const char *name)
 {
 	char path[128];
@@ -102,13 +48,13 @@ static long long dev_stat(const struct t_net *t, const char *name)
 
 TEST_F(tx, valid_udp_frame_reaches_the_peer)
 {
-	pid_t pid = peer_receiver(&self->net, 7000, "tx!", 500);
+	pid_t pid = t_peer_receiver(&self->net, 7000, "tx!", 500);
 	struct cse_stats st;
 	uint32_t len;
 
 	ASSERT_LT(0, pid);
 	EXPECT_EQ(CSE_RING_NEED_WAKEUP, *self->in.tx.flags);
-	len = build_udp(t_tx_buf(&self->in, 0), &self->net, self->in.att.mac,
+	len = t_build_udp(t_tx_buf(&self->in, 0), &self->net, self->in.att.mac,
 			self->port, 7000, "tx!");
 	t_tx_publish(&self->in, &len, 1);
 	EXPECT_EQ(1, t_kick(self->in.fd));
@@ -127,12 +73,12 @@ TEST_F(tx, valid_udp_frame_reaches_the_peer)
 
 TEST_F(tx, one_kick_sends_a_batch)
 {
-	pid_t pid = peer_receiver(&self->net, 7000, "batch", 500);
+	pid_t pid = t_peer_receiver(&self->net, 7000, "batch", 500);
 	uint32_t lens[32];
 
 	ASSERT_LT(0, pid);
 	for (int i = 0; i < 32; i++)
-		lens[i] = build_udp(t_tx_buf(&self->in, i), &self->net,
+		lens[i] = t_build_udp(t_tx_buf(&self->in, i), &self->net,
 				    self->in.att.mac, self->port, 7000, "batch");
 	t_tx_publish(&self->in, lens, 32);
 	EXPECT_EQ(32, t_kick(self->in.fd));
@@ -149,7 +95,7 @@ enum spoil {
 
 TEST_F(tx, spoofed_or_malformed_frames_are_dropped_and_counted)
 {
-	pid_t pid = peer_receiver(&self->net, 7000, "bad", 300);
+	pid_t pid = t_peer_receiver(&self->net, 7000, "bad", 300);
 	uint8_t bad_mac[6] = { 0x02, 0, 0, 0, 0, 0x99 };
 	long long sent = dev_stat(&self->net, "tx_packets");
 	struct cse_stats st;
@@ -162,7 +108,7 @@ TEST_F(tx, spoofed_or_malformed_frames_are_dropped_and_counted)
 		struct iphdr *ip = (void *)(f + 14);
 		uint32_t len;
 
-		len = build_udp(f, &self->net, sp == SP_SRC_MAC ? bad_mac :
+		len = t_build_udp(f, &self->net, sp == SP_SRC_MAC ? bad_mac :
 			self->in.att.mac, sp == SP_UNOWNED_PORT ?
 			self->port + 1 : self->port, 7000, "bad");
 		switch (sp) {
@@ -225,7 +171,7 @@ TEST_F(tx, spoofed_or_malformed_frames_are_dropped_and_counted)
 
 TEST_F(tx, connected_filter_sends_only_to_its_remote)
 {
-	pid_t pid = peer_receiver(&self->net, 7001, "conn", 300);
+	pid_t pid = t_peer_receiver(&self->net, 7001, "conn", 300);
 	int port = t_port(1);
 	struct cse_port p;
 	uint32_t lens[2];
@@ -236,9 +182,9 @@ TEST_F(tx, connected_filter_sends_only_to_its_remote)
 	p.remote_addr = t_addr(&self->net, 2);
 	p.remote_port = htons(7001);
 	ASSERT_LT(0, t_reserve(self->in.fd, &p));
-	lens[0] = build_udp(t_tx_buf(&self->in, 0), &self->net, self->in.att.mac,
+	lens[0] = t_build_udp(t_tx_buf(&self->in, 0), &self->net, self->in.att.mac,
 			    port, 7001, "conn");
-	lens[1] = build_udp(t_tx_buf(&self->in, 1), &self->net, self->in.att.mac,
+	lens[1] = t_build_udp(t_tx_buf(&self->in, 1), &self->net, self->in.att.mac,
 			    port, 7002, "conn");
 	t_tx_publish(&self->in, lens, 2);
 	EXPECT_EQ(2, t_kick(self->in.fd));
@@ -282,9 +228,9 @@ TEST_F(tx, port_held_by_the_callers_socket)
 	p.fd = s;
 	ASSERT_LT(0, t_reserve(in.fd, &p));
 
-	pid = peer_receiver(&self->net, 7003, "own", 300);
+	pid = t_peer_receiver(&self->net, 7003, "own", 300);
 	ASSERT_LT(0, pid);
-	n = build_udp(t_tx_buf(&in, 0), &self->net, in.att.mac, port, 7003, "own");
+	n = t_build_udp(t_tx_buf(&in, 0), &self->net, in.att.mac, port, 7003, "own");
 	t_tx_publish(&in, &n, 1);
 	EXPECT_EQ(1, t_kick(in.fd));
 	EXPECT_EQ(1, t_wait(pid));
@@ -292,7 +238,7 @@ TEST_F(tx, port_held_by_the_callers_socket)
 
 	/* the socket gives the port up: its frames are not ours any more */
 	ASSERT_EQ(0, connect(s, &unspec, sizeof(unspec)));
-	n = build_udp(t_tx_buf(&in, 0), &self->net, in.att.mac, port, 7003, "own");
+	n = t_build_udp(t_tx_buf(&in, 0), &self->net, in.att.mac, port, 7003, "own");
 	t_tx_publish(&in, &n, 1);
 	EXPECT_EQ(1, t_kick(in.fd));
 	EXPECT_EQ(1ULL, t_stats(in.fd).tx_frames);
@@ -328,9 +274,9 @@ TEST_F(tx, port_held_by_a_closed_descriptor)
 	EXPECT_EQ(t_addr(&self->net, 1), p.local_addr);
 	close(s);
 
-	pid = peer_receiver(&self->net, 7004, "held", 300);
+	pid = t_peer_receiver(&self->net, 7004, "held", 300);
 	ASSERT_LT(0, pid);
-	n = build_udp(t_tx_buf(&in, 0), &self->net, in.att.mac, port, 7004, "held");
+	n = t_build_udp(t_tx_buf(&in, 0), &self->net, in.att.mac, port, 7004, "held");
 	t_tx_publish(&in, &n, 1);
 	EXPECT_EQ(1, t_kick(in.fd));
 	EXPECT_EQ(1, t_wait(pid));
@@ -541,7 +487,7 @@ TEST_F(tx, corrupt_producer_index_is_counted)
 	 */
 	*self->in.tx.producer = 0;
 	*self->in.tx.consumer = 77;
-	len = build_udp(t_tx_buf(&self->in, 0), &self->net, self->in.att.mac,
+	len = t_build_udp(t_tx_buf(&self->in, 0), &self->net, self->in.att.mac,
 			self->port, 7000, "again");
 	t_tx_publish(&self->in, &len, 1);
 	EXPECT_EQ(1, t_kick(self->in.fd));

@@ -25,6 +25,9 @@ struct inst {
 	uint64_t features, mmap_size;
 	bool has_nsid, has_minor, has_ifindex, has_ifname, has_area;
 	bool sock_table;	/* its area has a socket table (1.3) */
+	bool has_addr, has_mac;	/* an address of its own (1.4) */
+	uint32_t addr;		/* network byte order */
+	uint8_t plen, mac[6];
 	char comm[16];
 	char ifname[IF_NAMESIZE];
 };

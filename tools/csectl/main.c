@@ -330,9 +330,27 @@ static void json_records(const struct vec *v,
 }
 
 /* The fields of an instance, into the object that is open. */
+/* An instance's own address, "10.0.0.5/24" (1.4). */
+static void ident_str(const struct inst *i, char *buf, size_t len)
+{
+	char a[INET_ADDRSTRLEN];
+
+	addr_str(i->addr, a, sizeof(a));
+	snprintf(buf, len, "%s/%u", a, i->plen);
+}
+
+static void mac_str(const struct inst *i, char *buf, size_t len)
+{
+	const uint8_t *m = i->mac;
+
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+		 m[3], m[4], m[5]);
+}
+
 static void json_inst_fields(struct json *j, const void *rec)
 {
 	const struct inst *i = rec;
+	char buf[32];
 
 	json_uint(j, "id", i->id);
 	json_uint(j, "pid", i->pid);
@@ -373,6 +391,16 @@ static void json_inst_fields(struct json *j, const void *rec)
 	else
 		json_null(j, "socket_table");
 	json_uint(j, "nr_filters", i->filters);
+	ident_str(i, buf, sizeof(buf));
+	if (i->has_addr)
+		json_str(j, "address", buf);
+	else
+		json_null(j, "address");
+	mac_str(i, buf, sizeof(buf));
+	if (i->has_mac)
+		json_str(j, "mac", buf);
+	else
+		json_null(j, "mac");
 }
 
 static int cmd_list(int argc, char **argv)
@@ -509,6 +537,12 @@ static void show_human(const struct inst *i, const struct vec *filters,
 		       (unsigned long long)i->mmap_size >> 10);
 		printf("  sockets   %u of %u slots in use%s\n", i->socks_used,
 		       i->sock_entries, i->sock_table ? ", socket table" : "");
+	}
+	if (i->has_addr) {
+		ident_str(i, buf, sizeof(buf));
+		printf("  address   %s", buf);
+		mac_str(i, buf, sizeof(buf));
+		printf(i->has_mac ? ", MAC %s (its own)\n" : "\n", buf);
 	}
 	printf("  filters   %u\n", i->filters);
 	if (filters && filters->n) {
@@ -697,8 +731,8 @@ static void stats_print(const struct vec *cur, const struct vec *prev,
 		return;
 	}
 	struct table *t = table_new(a->watch ?
-		"INSTANCE> RX_FRAMES> RX/S> RX_BYTES> RX_DROPPED> TX_FRAMES> TX/S> TX_BYTES> TX_REJECTED> TX_ERRORS> EV_EVENTS> EV_DROPPED> RING_ERRORS>" :
-		"INSTANCE> RX_FRAMES> RX_BYTES> RX_DROPPED> TX_FRAMES> TX_BYTES> TX_REJECTED> TX_ERRORS> EV_EVENTS> EV_DROPPED> RING_ERRORS>");
+		"INSTANCE> RX_FRAMES> RX/S> RX_BYTES> RX_DROPPED> TX_FRAMES> TX/S> TX_BYTES> TX_REJECTED> TX_ERRORS> EV_EVENTS> EV_DROPPED> RING_ERRORS> ADDR_BLOCKED>" :
+		"INSTANCE> RX_FRAMES> RX_BYTES> RX_DROPPED> TX_FRAMES> TX_BYTES> TX_REJECTED> TX_ERRORS> EV_EVENTS> EV_DROPPED> RING_ERRORS> ADDR_BLOCKED>");
 
 	for (size_t n = 0; n < cur->n; n++) {
 		const struct stats *s = (struct stats *)cur->v + n;

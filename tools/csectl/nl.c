@@ -193,6 +193,15 @@ static void parse_inst(struct nlattr **tb, void *rec)
 	i->has_ifname = tb[CSE_A_INST_IFNAME];
 	if (i->has_ifname)
 		nla_strlcpy(i->ifname, tb[CSE_A_INST_IFNAME], sizeof(i->ifname));
+	i->has_addr = tb[CSE_A_INST_ADDR] && tb[CSE_A_INST_ADDR_PLEN];
+	if (i->has_addr) {
+		i->addr = nla_get_u32(tb[CSE_A_INST_ADDR]);
+		i->plen = nla_get_u8(tb[CSE_A_INST_ADDR_PLEN]);
+	}
+	i->has_mac = tb[CSE_A_INST_ADDR_MAC] &&
+		     nla_len(tb[CSE_A_INST_ADDR_MAC]) == sizeof(i->mac);
+	if (i->has_mac)
+		memcpy(i->mac, nla_data(tb[CSE_A_INST_ADDR_MAC]), sizeof(i->mac));
 }
 
 static void parse_filter_nest(struct nlattr *nest, struct filter *f)

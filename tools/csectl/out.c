@@ -341,6 +341,7 @@ const char *stats_name(int attr)
 	case CSE_STATS_A_EV_EVENTS: return "ev_events";
 	case CSE_STATS_A_EV_DROPPED: return "ev_dropped";
 	case CSE_STATS_A_RING_ERRORS: return "ring_errors";
+	case CSE_STATS_A_ADDR_BLOCKED: return "addr_blocked";
 	}
 	return "unknown";
 }
@@ -356,6 +357,7 @@ void features_str(uint64_t f, char *buf, size_t len)
 		{ CSE_FEAT_PORT_FD, "port-fd" },
 		{ CSE_FEAT_SHARED_PORTS, "shared-ports" },
 		{ CSE_FEAT_SOCK_INFO, "sock-info" },
+		{ CSE_FEAT_ADDR, "addr" },
 		{ CSE_FEAT_WAIT_RINGS, "wait-rings" },
 	};
 	size_t n = 0;

@@ -125,8 +125,10 @@
  * flow. Such a frame is copied into the RX ring and never reaches the
  * kernel's stack; when the ring is full (or its consumer index corrupt) it
  * is dropped and counted in rx_dropped. ARP frames are copied to every
- * instance attached to the device and still go to the kernel. Every other
- * frame goes on to the kernel untouched: the instance does not see it.
+ * instance attached to the device and still go to the kernel, but for
+ * those about a claimed address (see "An address of its own"), which the
+ * claimer alone gets, as every IPv4 frame for it. Every other frame goes on
+ * to the kernel untouched: the instance does not see it.
  *
  * Frames arrive as they were on the wire: a GSO or GRO super-frame is cut
  * back into wire-sized frames, and a checksum the sender left to offload is
@@ -156,6 +158,11 @@
  *  - ARP: an Ethernet/IPv4 request or reply whose sender hardware address
  *    is the device's and whose sender protocol address is one of the
  *    device's addresses.
+ *
+ * An instance that claimed an address of its own (see "An address of its
+ * own") may also send IPv4 from that address with any protocol, port and
+ * fragmentation, and ARP for it, with the claimed MAC or the device's as
+ * source.
  *
  * Any other ethertype or IP protocol is rejected. While a kick drains, the
  * module clears CSE_RING_NEED_WAKEUP in the TX ring's flags word; it sets it
@@ -274,6 +281,43 @@
  * a library that writes nonsense can misdescribe its own sockets, nothing
  * else.
  *
+ * An address of its own
+ * ----------------------
+ * With CSE_FEAT_ADDR granted, an attached instance may claim one IPv4
+ * address (and, optionally, an Ethernet address) that no device of its
+ * network namespace has, with CSE_IOC_ADDR_CLAIM: the application then has
+ * its own identity on the device's link, as a container with its own
+ * interface would. Taking an address on a link is what configuring one on
+ * a host device is, so the claim needs CAP_NET_ADMIN in the user namespace
+ * that owns the instance's network namespace, both for the opener and for
+ * the caller. From the claim on, and until the instance is closed (its
+ * last descriptor, or its process dies) or its device goes away:
+ *
+ *  - every IPv4 frame the device receives for the address, whatever its
+ *    protocol or port (fragments, ICMP and all), and every ARP request or
+ *    reply whose target address it is, goes to the claiming instance alone
+ *    and never to the kernel's stack nor to another instance; when a MAC
+ *    was claimed the device also accepts frames sent to it (as by
+ *    dev_uc_add(): a device without unicast filtering goes promiscuous);
+ *  - the instance may send IPv4 from the address with any protocol and
+ *    port, with the claimed MAC or the device's as Ethernet source, and
+ *    ARP whose sender address is the claimed address and whose sender
+ *    hardware address is the claimed MAC or the device's;
+ *  - nothing else may send from it: other instances' frames from it are
+ *    rejected by the rules of "Transmit" (it is not the device's address),
+ *    and the namespace's own sockets, raw ones included, have their IPv4
+ *    packets from it dropped where they leave the host (netfilter
+ *    LOCAL_OUT; the send fails with EPERM), counted in the claimer's
+ *    &cse_stats.addr_blocked;
+ *  - adding the address to a device of the namespace fails with
+ *    EADDRINUSE.
+ *
+ * The prefix length says which subnet the application reaches directly;
+ * the module only stores it (the generic netlink family shows it). The
+ * address must lie inside that subnet as a host may use it: neither the
+ * subnet's network nor its broadcast address (for prefixes up to /30).
+ * One claim per instance; it ends only with the instance or its device.
+ *
  * Events
  * ------
  * The module writes a struct cse_event into the EV ring for each event that
@@ -307,7 +351,12 @@
  *      and the generic netlink command CSE_CMD_GET_SOCKETS reads it for
  *      tools ("csectl sockets"). CSE_A_INST_SOCK_TABLE in instance
  *      messages.
- * 1.4: waiting threads that run the rings (CSE_FEAT_WAIT_RINGS):
+ * 1.4: an address of the instance's own (CSE_FEAT_ADDR): CSE_IOC_ADDR_CLAIM
+ *      and struct cse_addr (see "An address of its own"),
+ *      cse_stats.addr_blocked (a reserved field before), the generic
+ *      netlink attributes CSE_A_INST_ADDR, CSE_A_INST_ADDR_PLEN,
+ *      CSE_A_INST_ADDR_MAC and CSE_STATS_A_ADDR_BLOCKED.
+ *      Waiting threads that run the rings (CSE_FEAT_WAIT_RINGS):
  *      CSE_SOCK_WAIT_RINGS in &cse_sock_wait.flags, the former @__pad of
  *      struct cse_sock_wait is &cse_sock_wait.woke; the rings eventfd
  *      (CSE_EVENTFD_RINGS) and &cse_attach.ring_sleepers, the former
@@ -335,10 +384,11 @@
 #define CSE_FEAT_PORT_FD	0x2ULL	/* CSE_PORT_SOCKET (1.1) */
 #define CSE_FEAT_SHARED_PORTS	0x4ULL	/* shared listening ports (1.3) */
 #define CSE_FEAT_SOCK_INFO	0x8ULL	/* the socket table (1.3) */
+#define CSE_FEAT_ADDR		0x10ULL	/* an address of its own (1.4) */
 #define CSE_FEAT_WAIT_RINGS	0x20ULL	/* CSE_SOCK_WAIT_RINGS (1.4) */
 #define CSE_FEATURES_ALL	(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD | \
 				 CSE_FEAT_SHARED_PORTS | CSE_FEAT_SOCK_INFO | \
-				 CSE_FEAT_WAIT_RINGS)
+				 CSE_FEAT_ADDR | CSE_FEAT_WAIT_RINGS)
 
 /**
  * struct cse_hello - the handshake, argument of CSE_IOC_HELLO
@@ -676,6 +726,9 @@ struct cse_event {
  * @ev_dropped: (k) events dropped because the EV ring was full.
  * @ring_errors: (k) times the module found a user-written index of a ring
  *              out of bounds and ignored it.
+ * @addr_blocked: (k) IPv4 packets of the namespace's own sockets whose
+ *              source was this instance's claimed address, dropped as
+ *              they left (see "An address of its own"; 1.4).
  * @tcp_untracked: (k) SYNs and SYN-ACKs the instance sent that could not
  *              start a tracked TCP flow because it had max_tcp_flows of
  *              them already (a retransmitted one counts again): those
@@ -699,7 +752,8 @@ struct cse_stats {
 	__u64 ring_errors;
 	__u64 tx_errors;
 	__u64 tcp_untracked;
-	__u64 reserved[5];
+	__u64 addr_blocked;
+	__u64 reserved[4];
 };
 
 /*
@@ -1003,6 +1057,48 @@ struct cse_sock_wait {
  */
 #define CSE_SOCK_IOC_WAIT	_IOWR(CSE_IOC_MAGIC, 0x40, struct cse_sock_wait)
 
+/* struct cse_addr flags */
+#define CSE_ADDR_MAC		0x1U	/* @mac is claimed too */
+#define CSE_ADDR_FLAGS_ALL	CSE_ADDR_MAC
+
+/**
+ * struct cse_addr - an address of the instance's own, argument of
+ * CSE_IOC_ADDR_CLAIM
+ * @addr:       (u) the IPv4 address, network byte order: a unicast address
+ *              (not 0.0.0.0, loopback, multicast, class E or the limited
+ *              broadcast address) that no device of the namespace has.
+ * @flags:      (u) CSE_ADDR_MAC to claim @mac as well.
+ * @prefix_len: (u) the subnet's prefix length, 1..32; @addr is neither the
+ *              subnet's network nor its broadcast address when it is 30 or
+ *              less.
+ * @__pad:      must be 0.
+ * @mac:        (u) with CSE_ADDR_MAC: a unicast, non-zero Ethernet address
+ *              (it may be the device's own); without it: must be 0.
+ * @reserved:   must be 0.
+ */
+struct cse_addr {
+	__be32 addr;
+	__u32 flags;
+	__u8 prefix_len;
+	__u8 __pad;
+	__u8 mac[6];
+	__u64 reserved[2];
+};
+
+/*
+ * CSE_IOC_ADDR_CLAIM - claim an address of the instance's own (1.4, see
+ * "An address of its own").
+ * Errors: EOPNOTSUPP (CSE_FEAT_ADDR not granted), EINVAL (a bad address,
+ * prefix length or MAC, an unknown flag, @mac without CSE_ADDR_MAC, a pad
+ * or reserved field not zero), EBADFD (no handshake, or not attached),
+ * EPERM (the opener or the caller lacks CAP_NET_ADMIN over the instance's
+ * network namespace), ENODEV (the device went away), EEXIST (the instance
+ * already claimed an address), EADDRINUSE (a device of the namespace has
+ * the address, or another instance claimed it, or another instance of the
+ * device claimed the MAC), ENOMEM, EFAULT.
+ */
+#define CSE_IOC_ADDR_CLAIM	_IOW(CSE_IOC_MAGIC, 0x0b, struct cse_addr)
+
 /* Most filters (reserved ports) one instance may hold. */
 #define CSE_MAX_PORTS		1024
 
@@ -1095,6 +1191,12 @@ struct cse_sock_wait {
  *    CSE_A_INST_SOCK_TABLE: NLA_U8, 1 when the instance's area holds a
  *                           socket table (CSE_ATTACH_SOCK_INFO), else 0
  *                           (once attached only; 1.3)
+ *    CSE_A_INST_ADDR: NLA_BE32, the address the instance claimed
+ *                     (CSE_IOC_ADDR_CLAIM), while it holds it (1.4)
+ *    CSE_A_INST_ADDR_PLEN: NLA_U8, its prefix length (with CSE_A_INST_ADDR)
+ *    CSE_A_INST_ADDR_MAC: NLA_BINARY, 6 bytes, the Ethernet address it
+ *                         claimed (with CSE_A_INST_ADDR, when it claimed
+ *                         one)
  *
  * CSE_CMD_GET_FILTERS
  * -------------------
@@ -1134,7 +1236,8 @@ struct cse_sock_wait {
  *        CSE_STATS_A_RX_DROPPED, CSE_STATS_A_TX_FRAMES,
  *        CSE_STATS_A_TX_BYTES, CSE_STATS_A_TX_REJECTED,
  *        CSE_STATS_A_TX_ERRORS, CSE_STATS_A_EV_EVENTS,
- *        CSE_STATS_A_EV_DROPPED, CSE_STATS_A_RING_ERRORS
+ *        CSE_STATS_A_EV_DROPPED, CSE_STATS_A_RING_ERRORS,
+ *        CSE_STATS_A_ADDR_BLOCKED (1.4)
  *
  * CSE_CMD_GET_SOCKETS
  * -------------------
@@ -1274,6 +1377,9 @@ enum cse_attr {
 	CSE_A_PAD,
 	CSE_A_INST_SOCK_TABLE,
 	CSE_A_SOCK,
+	CSE_A_INST_ADDR,
+	CSE_A_INST_ADDR_PLEN,
+	CSE_A_INST_ADDR_MAC,
 	__CSE_A_MAX
 };
 
@@ -1307,6 +1413,7 @@ enum cse_stats_attr {
 	CSE_STATS_A_EV_EVENTS,
 	CSE_STATS_A_EV_DROPPED,
 	CSE_STATS_A_RING_ERRORS,
+	CSE_STATS_A_ADDR_BLOCKED,
 	__CSE_STATS_A_MAX
 };
 

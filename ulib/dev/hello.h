@@ -16,11 +16,13 @@
  * Features it uses when granted and does without on an older module:
  * without shared ports a forked child's listeners stay the parent's
  * (Documentation/admin-guide/library.rst), without the socket table
- * csectl cannot list the sockets, without ring waits a blocked call is
- * woken by the progress thread (two wake-ups per frame instead of one).
+ * csectl cannot list the sockets, without an address of its own CSE_ADDR
+ * cannot be had (IPv4 sockets then fail, ulib/serve/ident.h), without ring
+ * waits a blocked call is woken by the progress thread (two wake-ups per
+ * frame instead of one).
  */
 #define CSE_LIB_FEATURES_OPT	(CSE_FEAT_SHARED_PORTS | CSE_FEAT_SOCK_INFO | \
-				 CSE_FEAT_WAIT_RINGS)
+				 CSE_FEAT_ADDR | CSE_FEAT_WAIT_RINGS)
 
 void cse_hello_request(struct cse_hello *h);
 

@@ -20,6 +20,7 @@
 #include <arpa/inet.h>
 
 #include "../dev/dev.h"
+#include "../serve/ident.h"
 #include "../serve/inst.h"
 #include "../dev/hello.h"
 #include "preload.h"
@@ -72,8 +73,10 @@ __attribute__((constructor)) static void cse_lib_init(void)
 	}
 	if (cse_inst_start(why, sizeof(why))) {
 		cse_lib.fallback = 1;
-		snprintf(line, sizeof(line), "%s; %s", why, policy ?
-			 "using the kernel's network stack" :
+		snprintf(line, sizeof(line), "%s; %s", why,
+			 cse_ident.wanted && policy ?
+			 "IPv4 sockets fail (no identity, no fallback)" :
+			 policy ? "using the kernel's network stack" :
 			 "not running the program (CSE_FALLBACK=error)");
 		cse_say(line);
 		if (!policy)

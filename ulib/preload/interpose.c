@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../serve/ident.h"
 #include "../serve/real.h"
 #include "../serve/serve.h"
 #include "../serve/sleep.h"
@@ -43,7 +44,15 @@ static struct msghdr cse_msg(struct iovec *iov, void *name, socklen_t nlen)
 
 CSE_EXPORT int socket(int domain, int type, int protocol)
 {
+	int refused;
+
 	cse_ready();
+	/* An identity that could not be had: never the host's address. */
+	refused = cse_ident_refused(domain);
+	if (refused) {
+		errno = refused;
+		return -1;
+	}
 	if (!cse_serving())
 		return cse_real.socket(domain, type, protocol);
 	return cse_srv_socket(domain, type, protocol);

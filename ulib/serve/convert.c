@@ -13,6 +13,7 @@
 
 #include "../dev/uapi.h"
 
+#include "ident.h"
 #include "inst.h"
 #include "real.h"
 #include "serve.h"
@@ -52,6 +53,7 @@ static int cse_local_addr(int fd, struct sockaddr_in *la)
 		return -errno;
 	if (la->sin_port)
 		return 0;
+	cse_ident_bind_addr(fd, &any);
 	if (cse_real.bind(fd, (struct sockaddr *)&any, sizeof(any)))
 		return -errno;
 	len = sizeof(*la);
@@ -65,9 +67,15 @@ static int cse_reserve(int kfd, struct cse_usock *u, enum cse_convert_mode mode,
 	uint32_t flags = mode == CSE_CONV_ADOPT ? CSE_PORT_ACCEPTING : 0, got;
 	/* A connecting stream owns one flow; the rest take every remote. */
 	bool one_flow = mode == CSE_CONV_CONNECT && u->type == SOCK_STREAM;
-	int err = cse_port_reserve(kfd, u->type, flags, one_flow ? dst : NULL,
-				   id, &got);
+	int err;
 
+	/* A claimed address is the instance's whole: no filter (ident.h). */
+	if (cse_ident.active) {
+		*id = 0;
+		return 0;
+	}
+	err = cse_port_reserve(kfd, u->type, flags, one_flow ? dst : NULL, id,
+			       &got);
 	if (err)
 		return err;
 	u->accepting = got & CSE_PORT_ACCEPTING;
@@ -108,7 +116,7 @@ void cse_usock_accepting(struct cse_usock *u)
 		.flags = CSE_PORT_ACCEPTING,
 	};
 
-	if (u->accepting || !u->listener || !u->listening)
+	if (u->accepting || !u->listener || !u->listening || !u->port->filter)
 		return;
 	/* Once; an old module without shared ports has nothing to learn. */
 	u->accepting = true;

@@ -16,6 +16,7 @@
 
 #include "../dev/uapi.h"
 
+#include "ident.h"
 #include "inst.h"
 #include "real.h"
 #include "serve.h"
@@ -88,7 +89,18 @@ int cse_srv_bind(int fd, const struct sockaddr *addr, socklen_t len)
 		return cse_sys_ret(-EINVAL);	/* already bound, as Linux */
 	}
 	/* The kernel's bind: its rules, its errno, and it holds the port. */
-	r = cse_real.bind(fd, addr, len);
+	if (u && len >= sizeof(*sin) && sin->sin_family == AF_INET) {
+		struct sockaddr_in own = *sin;
+
+		/* With an identity: on the claimed address (ident.h). */
+		if (cse_ident_bind_addr(fd, &own)) {
+			sin = &own;
+			len = sizeof(own);
+		}
+		r = cse_real.bind(fd, (const struct sockaddr *)sin, len);
+	} else {
+		r = cse_real.bind(fd, addr, len);
+	}
 	if (!r && u && len >= sizeof(*sin) && sin->sin_port)
 		u->port_chosen = true;
 	if (!r && u && u->type == SOCK_DGRAM && len >= sizeof(*sin) &&

@@ -19,6 +19,7 @@
 #include "../dev/uapi.h"
 
 #include "../dev/hello.h"
+#include "ident.h"
 #include "inst.h"
 #include "real.h"
 #include "sleep.h"
@@ -548,7 +549,15 @@ static int cse_inst_build(char *why, size_t why_len)
 		cse_dev_close(&cse_inst.dev);
 		return err;
 	}
+	err = cse_ident_claim(cse_inst.dev.fd, &cse_inst.net, why, why_len);
+	if (err) {
+		cse_area_detach(&cse_inst.area);
+		cse_dev_close(&cse_inst.dev);
+		return err;
+	}
 	err = cse_ring_link_init(&cse_inst.link, &cse_inst.area);
+	if (!err && cse_ident.has_mac)
+		memcpy(cse_inst.link.mac, cse_ident.mac, sizeof(cse_ident.mac));
 	if (!err)
 		cse_fd_set_private(cse_inst.dev.fd, true);
 	if (!err)
@@ -574,13 +583,16 @@ static int cse_inst_build(char *why, size_t why_len)
 	return 0;
 }
 
-int cse_inst_start(char *why, size_t why_len)
+static int cse_inst_start_up(char *why, size_t why_len)
 {
 	int err;
 
 	cse_real_init();
 	cse_inst.pid = getpid();
 	cse_inst_settings();
+	err = cse_ident_settings(why, why_len);
+	if (err)
+		return err;
 	/* The module first: its absence is what a user most needs to hear. */
 	err = cse_dev_open(&cse_inst.dev, cse_inst.dev_path, CSE_FD_FLOOR,
 			   why, why_len);
@@ -601,6 +613,16 @@ int cse_inst_start(char *why, size_t why_len)
 	return 0;
 }
 
+int cse_inst_start(char *why, size_t why_len)
+{
+	int err = cse_inst_start_up(why, why_len);
+
+	/* An application that asked for an identity never runs without. */
+	if (err)
+		cse_ident_fail(err);
+	return err;
+}
+
 /*
  * A forked child's own instance, made at its first need (fork.c): a
  * child that never opens a socket (a background save) costs nothing.
@@ -618,6 +640,7 @@ int cse_inst_restart(void)
 		err = cse_inst_build(why, sizeof(why));
 	if (!err)
 		return 0;
+	cse_ident_fail(err);
 	/* As at start-up: one line, and the kernel serves the child. */
 	n = snprintf(line, sizeof(line),
 		     "libcse: pid %d: %s; using the kernel's network stack\n",

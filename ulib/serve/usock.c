@@ -274,6 +274,9 @@ void cse_port_unreserve(uint32_t id)
 {
 	struct cse_port rel = { .id = id };
 
+	/* 0: no filter (an identity's port, ident.h); ids are never 0. */
+	if (!id)
+		return;
 	cse_real.ioctl(cse_inst.dev.fd, CSE_IOC_PORT_RELEASE, &rel);
 }
 
