@@ -24,6 +24,7 @@
 #include "../dev/dev.h"
 #include "../link/ring.h"
 #include "netcfg.h"
+#include "rtmirror.h"
 
 struct cse_usock;
 
@@ -40,6 +41,7 @@ struct cse_inst {
 	struct cse_ring_link link;
 	struct cse_stack *st;
 	struct cse_netcfg net;
+	struct cse_rtmirror mirror;	/* keeps @net and the stack current */
 
 	/* Socket slots: which usock has each, and the free ones. */
 	uint32_t nslots;
@@ -111,5 +113,8 @@ void cse_inst_slot_put(uint32_t slot);
 void cse_inst_publish(uint32_t slot, unsigned int mask);
 
 uint64_t cse_inst_now_ns(void);
+
+/* Move a descriptor of the library's own to CSE_FD_FLOOR or above. */
+int cse_inst_hide_fd(int fd);
 
 #endif /* CSE_SERVE_INST_H */
