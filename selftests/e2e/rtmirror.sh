@@ -10,7 +10,10 @@
 #    gateway in the peer namespace is reached, through the user stack,
 #    only once the route exists;
 #  - an address added on the device while the program runs is local (the
-#    kernel carries the connection to it), and its removal is seen.
+#    kernel carries the connection to it), and its removal is seen;
+#  - notifications lost while the program was stopped (the socket
+#    overflowed) make it read everything again, and it ends with the
+#    host's table.
 #
 # Prints TAP lines; exits non-zero when a case failed.
 . "$(dirname "$(readlink -f "$0")")/lib.bash"
@@ -157,13 +160,54 @@ case_addr_local() {
 	mirror_line "$W/log" | grep -q " local=$want\$"
 }
 
+# Sleeps until told to end; its pid in DIR/pid.
+sleeper_prog='
+import os, sys, time
+d = sys.argv[1]
+open(d + "/pid", "w").write(str(os.getpid()))
+while not os.path.exists(d + "/end"):
+    time.sleep(0.05)
+'
+
+DUMMY=cse-e2e-d
+
+case_overflow_resync() {
+	rm -f "$W/pid" "$W/end"
+	ip link add "$DUMMY" type dummy && ip link set "$DUMMY" up &&
+	ip addr add 10.95.0.1/24 dev "$DUMMY" || return 1
+	cse "$W/log" timeout 60 /usr/bin/python3 -c "$sleeper_prog" "$W" &
+	local app=$!
+	await "$W/pid" || return 1
+	sleep 0.5	# past the start-up read
+	# Stopped, it reads nothing: 2000 changes overflow its socket.
+	kill -STOP "$(cat "$W/pid")"
+	local i
+	for i in $(seq 0 999); do
+		echo "route add 10.200.$((i / 250)).$((i % 250))/32 dev $DUMMY"
+	done >"$W/add"
+	sed 's/ add / del /' "$W/add" >"$W/del"
+	ip -batch "$W/add" && ip -batch "$W/del"
+	local rc=$?
+	kill -CONT "$(cat "$W/pid")"
+	sleep 1
+	local want
+	want=$(ip -4 route show table main | wc -l)
+	touch "$W/end"
+	wait $app
+	ip link del "$DUMMY"
+	echo "# $(mirror_line "$W/log") (host routes: $want)" >>"$W/log"
+	[ $rc = 0 ] && mirror_line "$W/log" | grep -q "resyncs=[1-9]" &&
+	mirror_line "$W/log" | grep -q " routes=$want "
+}
+
 if ! setup; then
 	echo "not ok 1 e2e rtmirror: cannot set up the veth pair and namespace"
 	exit 1
 fi
 : >"$W/log"
 
-for c in ${CSE_E2E_CASES:-known_neighbour route_follow addr_local}; do
+for c in ${CSE_E2E_CASES:-known_neighbour route_follow addr_local \
+	 overflow_resync}; do
 	t0=$SECONDS
 	"case_$c"
 	report $? "rtmirror: $c ($((SECONDS - t0)) s)"

@@ -30,6 +30,7 @@
 #define CSE_RTM_RCVBUF		(1 << 20)
 #define CSE_RTM_TRIES		4	/* dumps the tables change under */
 #define CSE_RTM_BATCH		64	/* notifications per progress pass */
+#define CSE_RTM_DRAIN		4096	/* stale datagrams before a re-read */
 
 static int cse_rtmirror_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -123,6 +124,22 @@ static int cse_rtmirror_dump(struct cse_rtmirror *m, uint16_t type)
 	}
 }
 
+/*
+ * What is still queued is older than what the re-read will say, and the
+ * changes that came after it were lost: applied after the forgetting, an
+ * addition whose removal was dropped would stay. Bounded, against a
+ * flood that never ends.
+ */
+static void cse_rtmirror_drain(struct cse_rtmirror *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < CSE_RTM_DRAIN; i++)
+		if (cse_real.recv(m->fd, m->buf, CSE_RTM_BUF, MSG_DONTWAIT) < 0 &&
+		    errno != EINTR && errno != ENOBUFS)
+			break;
+}
+
 /* Addresses first: the routes' check of the served subnet needs none. */
 static int cse_rtmirror_dump_all(struct cse_rtmirror *m)
 {
@@ -132,6 +149,7 @@ static int cse_rtmirror_dump_all(struct cse_rtmirror *m)
 	unsigned int i;
 	int err = 0;
 
+	cse_rtmirror_drain(m);
 	cse_rtview_forget(&m->view);
 	m->intr = false;
 	m->view.reading = true;
