@@ -144,7 +144,9 @@ bool cse_netcfg_is_local(const struct cse_netcfg *cfg, struct in_addr a)
 {
 	unsigned int i;
 
-	if ((ntohl(a.s_addr) >> 24) == 127 || !a.s_addr)
+	/* The served address is ours whether the host has it or not. */
+	if ((ntohl(a.s_addr) >> 24) == 127 || !a.s_addr ||
+	    a.s_addr == cfg->addr.s_addr)
 		return true;
 	for (i = 0; i < cfg->n_local; i++)
 		if (cfg->local[i].s_addr == a.s_addr)

@@ -215,12 +215,13 @@ int cse_rtmirror_open(struct cse_rtmirror *m, struct cse_netcfg *net,
 		m->view.clk_tck = (unsigned int)tck;
 	m->buf = malloc(CSE_RTM_BUF);
 	if (!m->buf)
-		return -ENOMEM;
+		return m->err = -ENOMEM;
 	err = cse_rtmirror_socket(m, hide);
 	if (!err)
 		err = cse_rtmirror_resync(m);
 	if (err)
 		cse_rtmirror_close(m);
+	m->err = err;
 	return err;
 }
 

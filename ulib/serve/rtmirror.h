@@ -19,6 +19,7 @@
 
 struct cse_rtmirror {
 	int fd;			/* -1 when not running */
+	int err;		/* why not: -errno from the start */
 	uint32_t seq;		/* of the last dump request */
 	bool intr;		/* a dump saw the tables change under it */
 	char *buf;		/* one datagram */

@@ -479,4 +479,55 @@ TEST_F(view, stack_table_bound_leaves_the_rest_to_the_kernel)
 	ASSERT_TRUE(t_serves(&self->net, 0xac100001u));
 }
 
+TEST_F(view, host_table_bound_is_counted_and_kept)
+{
+	uint32_t i;
+
+	for (i = 0; i < CSE_NETCFG_MAX_ROUTES; i++)
+		ASSERT_EQ(0, t_apply_route(&self->v, &self->m, RTM_NEWROUTE,
+			(struct t_route){ .dst = 0xc0a80000u + i, .plen = 32,
+					  .oif = T_OTHER }));
+	ASSERT_EQ((unsigned int)CSE_NETCFG_MAX_ROUTES, self->net.n_routes);
+	ASSERT_EQ(2u, self->v.stats.routes_full);
+	/* What was there stays: the default route still serves. */
+	ASSERT_TRUE(t_serves(&self->net, T_FAR_IP));
+}
+
+TEST_F(view, delete_names_the_route_by_device_and_gateway)
+{
+	struct t_route r = { .dst = T_NET2, .plen = 16, .gw = T_GW2_IP,
+			     .oif = T_DEV };
+
+	ASSERT_EQ(0, t_apply_route(&self->v, &self->m, RTM_NEWROUTE, r));
+	ASSERT_EQ(2u, self->v.n_in_stack);
+	/* Another device's or another gateway's: not this route. */
+	r.oif = T_OTHER;
+	ASSERT_EQ(0, t_apply_route(&self->v, &self->m, RTM_DELROUTE, r));
+	r.oif = T_DEV;
+	r.gw = T_GW_IP;
+	ASSERT_EQ(0, t_apply_route(&self->v, &self->m, RTM_DELROUTE, r));
+	ASSERT_EQ(3u, self->net.n_routes);
+	ASSERT_EQ(2u, self->v.n_in_stack);
+	r.gw = 0;	/* no gateway named: any */
+	ASSERT_EQ(0, t_apply_route(&self->v, &self->m, RTM_DELROUTE, r));
+	ASSERT_EQ(2u, self->net.n_routes);
+	ASSERT_EQ(1u, self->v.n_in_stack);	/* the default only */
+}
+
+TEST_F(view, local_list_is_bounded_and_the_served_address_always_local)
+{
+	uint32_t i;
+
+	ASSERT_TRUE(cse_netcfg_is_local(&self->net, self->net.addr));
+	for (i = 0; i < CSE_NETCFG_MAX_LOCAL; i++)
+		ASSERT_EQ(0, cse_netcfg_local_add(&self->net,
+			(struct in_addr){ htonl(0xc0a80000u + i) }));
+	ASSERT_EQ(0, cse_netcfg_local_add(&self->net,
+		(struct in_addr){ htonl(0xc0a80000u) }));
+	ASSERT_EQ(-ENOSPC, cse_netcfg_local_add(&self->net,
+		(struct in_addr){ htonl(0xc0a90000u) }));
+	ASSERT_EQ(-ESRCH, cse_netcfg_local_del(&self->net,
+		(struct in_addr){ htonl(0xc0a90000u) }));
+}
+
 TEST_HARNESS_MAIN
