@@ -73,8 +73,33 @@ static mnl_cb_t cse_rtmirror_ctl[NLMSG_MIN_TYPE] = {
 
 static int cse_rtmirror_run(struct cse_rtmirror *m, size_t n)
 {
+	if (!cse_rtview_datagram_ok(&m->view, m->buf, n))
+		return MNL_CB_OK;	/* dropped whole */
 	return mnl_cb_run2(m->buf, n, 0, 0, cse_rtmirror_cb, m,
 			   cse_rtmirror_ctl, NLMSG_MIN_TYPE);
+}
+
+/*
+ * One datagram, from the kernel only (another process needs CAP_NET_ADMIN
+ * to send to us, but it has no say in our routes either). Returns its
+ * length, 0 for one dropped, or -errno.
+ */
+static ssize_t cse_rtmirror_recv(struct cse_rtmirror *m, int flags)
+{
+	struct sockaddr_nl from;
+	socklen_t fl = sizeof(from);
+	ssize_t n;
+
+	n = cse_real.recvfrom(m->fd, m->buf, CSE_RTM_BUF, flags,
+			      (struct sockaddr *)&from, &fl);
+	if (n < 0)
+		return -errno;
+	if (fl < sizeof(from) || from.nl_family != AF_NETLINK ||
+	    from.nl_pid) {
+		m->view.stats.bad++;
+		return 0;
+	}
+	return n;
 }
 
 /* Ask for a dump of @type, IPv4 only. */
@@ -111,11 +136,11 @@ static int cse_rtmirror_dump(struct cse_rtmirror *m, uint16_t type)
 	if (err)
 		return err;
 	for (;;) {
-		n = cse_real.recv(m->fd, m->buf, CSE_RTM_BUF, 0);
-		if (n < 0 && errno == EINTR)
+		n = cse_rtmirror_recv(m, 0);
+		if (n == -EINTR || !n)
 			continue;
 		if (n < 0)
-			return -errno;
+			return n;
 		ret = cse_rtmirror_run(m, n);
 		if (ret == MNL_CB_STOP)
 			return 0;
@@ -231,15 +256,15 @@ void cse_rtmirror_read(struct cse_rtmirror *m)
 	ssize_t n;
 
 	for (i = 0; m->fd >= 0 && i < CSE_RTM_BATCH; i++) {
-		n = cse_real.recv(m->fd, m->buf, CSE_RTM_BUF, MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
+		n = cse_rtmirror_recv(m, MSG_DONTWAIT);
+		if (n == -EINTR || !n)
 			continue;
-		if (n < 0 && errno == ENOBUFS) {
+		if (n == -ENOBUFS) {
 			m->view.stats.resyncs++;
 			cse_rtmirror_resync(m);
 			return;
 		}
-		if (n <= 0)
+		if (n < 0)
 			return;
 		cse_rtmirror_run(m, n);
 	}

@@ -260,6 +260,27 @@ int cse_rtview_apply(struct cse_rtview *v, const struct nlmsghdr *nlh)
 	return err;
 }
 
+bool cse_rtview_datagram_ok(struct cse_rtview *v, const void *buf,
+			    size_t len)
+{
+	const char *p = buf;
+	const struct nlmsghdr *nlh;
+
+	while (len >= sizeof(*nlh)) {
+		nlh = (const void *)p;
+		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len)
+			break;
+		if (MNL_ALIGN(nlh->nlmsg_len) >= len)
+			return true;
+		p += MNL_ALIGN(nlh->nlmsg_len);
+		len -= MNL_ALIGN(nlh->nlmsg_len);
+	}
+	if (!len)
+		return true;
+	v->stats.bad++;
+	return false;
+}
+
 void cse_rtview_forget(struct cse_rtview *v)
 {
 	v->net->n_routes = 0;

@@ -63,6 +63,15 @@ void cse_rtview_init(struct cse_rtview *v, struct cse_netcfg *net,
 int cse_rtview_apply(struct cse_rtview *v, const struct nlmsghdr *nlh);
 
 /*
+ * Is the datagram of @len bytes at @buf a sequence of whole netlink
+ * messages? libmnl 1.0.4's mnl_nlmsg_ok() compares lengths as signed
+ * integers, so a length over 2^31 would pass it: such a datagram is
+ * dropped whole (and counted bad) before libmnl walks it.
+ */
+bool cse_rtview_datagram_ok(struct cse_rtview *v, const void *buf,
+			    size_t len);
+
+/*
  * Before a full re-read: forget the host's routes and addresses (the
  * served address stays) and the static neighbours, which never age out by
  * themselves; the others age by the stack's own rules.

@@ -530,4 +530,89 @@ TEST_F(view, local_list_is_bounded_and_the_served_address_always_local)
 		(struct in_addr){ htonl(0xc0a90000u) }));
 }
 
+/*
+ * Apply what a datagram of @len bytes holds, walked as rtmirror.c walks
+ * one: checked whole, then message by message as mnl_cb_run() does.
+ */
+static int t_apply_datagram(struct cse_rtview *v, const char *buf, int len)
+{
+	const struct nlmsghdr *nlh = (const void *)buf;
+	int n = 0, err;
+
+	if (!cse_rtview_datagram_ok(v, buf, len))
+		return 1;	/* counted bad */
+	while (mnl_nlmsg_ok(nlh, len)) {
+		err = cse_rtview_apply(v, nlh);
+		if (err && err != -ENOENT && err != -EINVAL)
+			return -1000;
+		n++;
+		nlh = mnl_nlmsg_next(nlh, &len);
+	}
+	return n;
+}
+
+TEST_F(view, truncated_and_mutated_messages_are_refused_or_applied_whole)
+{
+	struct t_msg src[4];
+	char buf[512] __attribute__((aligned(4)));
+	uint64_t before, seen = 0, rng = 42;
+	unsigned int k, len, i, j;
+
+	t_route_msg(&src[0], RTM_NEWROUTE, &(struct t_route){
+		.dst = T_NET2, .plen = 16, .gw = T_GW2_IP, .oif = T_DEV });
+	t_neigh_msg(&src[1], RTM_NEWNEIGH, T_DEV, T_PEER_IP, t_peer_mac,
+		    NUD_REACHABLE, 5);
+	t_addr_msg(&src[2], RTM_NEWADDR, T_DEV, 0x0a000009u);
+	t_route_msg(&src[3], RTM_DELROUTE, &(struct t_route){
+		.dst = T_NET2, .plen = 16, .oif = T_DEV });
+	before = self->v.stats.msgs + self->v.stats.bad + self->v.stats.ignored;
+	for (k = 0; k < 4; k++) {
+		len = src[k].nlh->nlmsg_len;
+		/* Every truncation, the header's length saying so or not. */
+		for (i = 0; i <= len; i++) {
+			memcpy(buf, src[k].buf, len);
+			seen += t_apply_datagram(&self->v, buf, i);
+			((struct nlmsghdr *)buf)->nlmsg_len = i;
+			seen += t_apply_datagram(&self->v, buf, len);
+		}
+		/* Random bytes changed, a fixed sequence. */
+		for (i = 0; i < 3000; i++) {
+			memcpy(buf, src[k].buf, len);
+			for (j = 0; j < 1 + i % 4; j++) {
+				rng = rng * 6364136223846793005ULL + 1;
+				buf[(rng >> 33) % len] = (char)(rng >> 17);
+			}
+			seen += t_apply_datagram(&self->v, buf, len);
+		}
+	}
+	/* Each message was counted once, as applied, ignored or bad. */
+	ASSERT_EQ(seen, self->v.stats.msgs + self->v.stats.bad +
+			self->v.stats.ignored - before);
+	ASSERT_LT(0u, self->v.stats.bad);
+	ASSERT_LE(self->net.n_routes, (unsigned int)CSE_NETCFG_MAX_ROUTES);
+}
+
+TEST_F(view, datagram_with_a_length_past_its_end_is_dropped_whole)
+{
+	struct t_msg m2;
+	char buf[1024] __attribute__((aligned(4)));
+	unsigned int len;
+
+	t_addr_msg(&self->m, RTM_NEWADDR, T_DEV, 0x0a000009u);
+	t_addr_msg(&m2, RTM_NEWADDR, T_DEV, 0x0a00000au);
+	len = self->m.nlh->nlmsg_len;
+	memcpy(buf, self->m.buf, len);
+	memcpy(buf + len, m2.buf, m2.nlh->nlmsg_len);
+	ASSERT_TRUE(cse_rtview_datagram_ok(&self->v, buf,
+					   len + m2.nlh->nlmsg_len));
+	((struct nlmsghdr *)(buf + len))->nlmsg_len = 0x80000010u;
+	ASSERT_FALSE(cse_rtview_datagram_ok(&self->v, buf,
+					    len + m2.nlh->nlmsg_len));
+	((struct nlmsghdr *)(buf + len))->nlmsg_len = 8;
+	ASSERT_FALSE(cse_rtview_datagram_ok(&self->v, buf,
+					    len + m2.nlh->nlmsg_len));
+	ASSERT_FALSE(cse_rtview_datagram_ok(&self->v, buf, len + 6));
+	ASSERT_EQ(3u, self->v.stats.bad);
+}
+
 TEST_HARNESS_MAIN
