@@ -152,7 +152,7 @@ static int cse_rtview_route(struct cse_rtview *v, const struct nlmsghdr *nlh)
 		return err;	/* prefix over 32, host bits set */
 	if (err == -ENOSPC)
 		v->stats.routes_full++;
-	if (!v->reading)
+	if (!v->reading && cse_rtview_touches(v, &r))
 		cse_rtview_sync(v);
 	return 0;
 }

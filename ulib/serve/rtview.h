@@ -84,4 +84,8 @@ void cse_rtview_forget(struct cse_rtview *v);
  */
 void cse_rtview_sync(struct cse_rtview *v);
 
+/* Can a change to @r alter the stack's routes (else no sync is needed)? */
+bool cse_rtview_touches(const struct cse_rtview *v,
+			const struct cse_netcfg_route *r);
+
 #endif /* CSE_SERVE_RTVIEW_H */

@@ -38,14 +38,16 @@ static bool cse_rtview_is_subnet(const struct cse_netcfg *net,
 	       r->dst.s_addr == cse_netcfg_subnet(net).s_addr;
 }
 
-/* Should the stack carry route @i? */
-static bool cse_rtview_wanted(const struct cse_rtview *v, unsigned int i)
+/* Which of the host's routes the stack should carry, in @want. */
+static void cse_rtview_wanted(const struct cse_rtview *v, bool *want)
 {
-	const struct cse_netcfg_route *r = &v->net->route[i];
+	const struct cse_netcfg *net = v->net;
+	unsigned int i;
 
-	return !v->gone && r->oif == v->net->ifindex &&
-	       !cse_rtview_is_subnet(v->net, r) &&
-	       cse_rtview_first_best(v->net, i);
+	for (i = 0; i < net->n_routes; i++)
+		want[i] = !v->gone && net->route[i].oif == net->ifindex &&
+			  !cse_rtview_is_subnet(net, &net->route[i]) &&
+			  cse_rtview_first_best(net, i);
 }
 
 static int cse_rtview_held(const struct cse_rtview *v,
@@ -62,23 +64,23 @@ static int cse_rtview_held(const struct cse_rtview *v,
 }
 
 /* Take back from the stack what the host no longer routes so. */
-static void cse_rtview_drop_stale(struct cse_rtview *v)
+static void cse_rtview_drop_stale(struct cse_rtview *v, const bool *want)
 {
-	unsigned int k = 0, i;
+	bool keep[CSE_RTVIEW_MAX_STACK] = { false };
+	unsigned int k, i;
+	int h;
 
-	while (k < v->n_in_stack) {
-		struct cse_rtview_hop *h = &v->in_stack[k];
-		bool keep = false;
-
-		for (i = 0; i < v->net->n_routes && !keep; i++)
-			keep = cse_rtview_wanted(v, i) &&
-			       cse_rtview_held(v, &v->net->route[i]) == (int)k;
-		if (keep) {
-			k++;
+	for (i = 0; i < v->net->n_routes; i++) {
+		h = want[i] ? cse_rtview_held(v, &v->net->route[i]) : -1;
+		if (h >= 0)
+			keep[h] = true;
+	}
+	for (k = v->n_in_stack; k-- > 0;) {
+		if (keep[k])
 			continue;
-		}
-		cse_route_del(v->st, h->dst, h->plen);
-		*h = v->in_stack[--v->n_in_stack];
+		cse_route_del(v->st, v->in_stack[k].dst, v->in_stack[k].plen);
+		v->in_stack[k] = v->in_stack[--v->n_in_stack];
+		keep[k] = keep[v->n_in_stack];
 	}
 }
 
@@ -108,9 +110,11 @@ static void cse_rtview_add(struct cse_rtview *v, struct cse_netcfg_route *r)
 void cse_rtview_sync(struct cse_rtview *v)
 {
 	struct cse_netcfg *net = v->net;
+	bool want[CSE_NETCFG_MAX_ROUTES];
 	unsigned int i, pass;
 
-	cse_rtview_drop_stale(v);
+	cse_rtview_wanted(v, want);
+	cse_rtview_drop_stale(v, want);
 	v->unusable = 0;
 	for (i = 0; i < net->n_routes; i++)
 		net->route[i].usable = !v->gone &&
@@ -118,14 +122,34 @@ void cse_rtview_sync(struct cse_rtview *v)
 			net->route[i].oif == net->ifindex;
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < net->n_routes; i++)
-			if (!net->route[i].gw.s_addr == !pass &&
-			    cse_rtview_wanted(v, i))
+			if (want[i] && !net->route[i].gw.s_addr == !pass)
 				cse_rtview_add(v, &net->route[i]);
 	/* The default gateway, as cse_netcfg_load() sets it. */
 	net->gateway.s_addr = 0;
 	for (i = 0; i < v->n_in_stack; i++)
 		if (!v->in_stack[i].plen)
 			net->gateway = v->in_stack[i].gw;
+}
+
+/*
+ * Can a change to route @r alter what the stack carries? Only if it goes
+ * through the device or shares its prefix with a route that does (which
+ * it may now shadow or uncover).
+ */
+bool cse_rtview_touches(const struct cse_rtview *v,
+			const struct cse_netcfg_route *r)
+{
+	const struct cse_netcfg *net = v->net;
+	unsigned int i;
+
+	if (r->oif == net->ifindex)
+		return true;
+	for (i = 0; i < net->n_routes; i++)
+		if (net->route[i].oif == net->ifindex &&
+		    net->route[i].dst.s_addr == r->dst.s_addr &&
+		    net->route[i].plen == r->plen)
+			return true;
+	return false;
 }
 
 void cse_rtview_init(struct cse_rtview *v, struct cse_netcfg *net,
