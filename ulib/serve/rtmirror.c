@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "real.h"
@@ -31,6 +32,7 @@
 #define CSE_RTM_TRIES		4	/* dumps the tables change under */
 #define CSE_RTM_BATCH		64	/* notifications per progress pass */
 #define CSE_RTM_DRAIN		4096	/* stale datagrams before a re-read */
+#define CSE_RTM_WAIT_S		2	/* longest wait for a dump's reply */
 
 static int cse_rtmirror_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -165,7 +167,7 @@ static void cse_rtmirror_drain(struct cse_rtmirror *m)
 			break;
 }
 
-/* Addresses first: the routes' check of the served subnet needs none. */
+/* One dump after the other: a netlink socket runs one dump at a time. */
 static int cse_rtmirror_dump_all(struct cse_rtmirror *m)
 {
 	static const uint16_t types[] = {
@@ -205,6 +207,8 @@ static int cse_rtmirror_socket(struct cse_rtmirror *m, int (*hide)(int fd))
 		RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_NEIGH,
 	};
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	/* A dump is read under the instance lock: never wait for ever. */
+	struct timeval tmo = { .tv_sec = CSE_RTM_WAIT_S };
 	int rcvbuf = CSE_RTM_RCVBUF;
 	unsigned int i;
 
@@ -217,6 +221,9 @@ static int cse_rtmirror_socket(struct cse_rtmirror *m, int (*hide)(int fd))
 	/* The kernel caps it at rmem_max; an overflow then resyncs. */
 	cse_real.setsockopt(m->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
 			    sizeof(rcvbuf));
+	if (cse_real.setsockopt(m->fd, SOL_SOCKET, SO_RCVTIMEO, &tmo,
+				sizeof(tmo)))
+		return -errno;
 	if (cse_real.bind(m->fd, (struct sockaddr *)&sa, sizeof(sa)))
 		return -errno;
 	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
