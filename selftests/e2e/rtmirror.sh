@@ -15,6 +15,11 @@
 #    overflowed) make it read everything again, and it ends with the
 #    host's table.
 #
+#   host (the library, the kernel)           namespace csee2eN (the kernel)
+#   cse-e2e-a 10.98.0.1/24  <--- veth --->  cse-e2e-b 10.98.0.2/24
+#   (+ 10.98.0.9/32 for a while)             lo 10.96.0.1/32, reached via
+#   cse-e2e-d (dummy, the overflow case)        10.98.0.2 once routed
+#
 # Prints TAP lines; exits non-zero when a case failed.
 . "$(dirname "$(readlink -f "$0")")/lib.bash"
 

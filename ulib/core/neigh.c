@@ -382,7 +382,7 @@ int cse_neigh_seed(struct cse_stack *st, struct in_addr addr,
 	else if (!same || n->state == CSE_NUD_PERMANENT)
 		cse_neigh_set_state(n, CSE_NUD_STALE, now);
 	else
-		took = false;	/* STALE on a known address: as ARP hearsay */
+		took = false;	/* STALE on a known address: hearsay */
 	if (took)
 		n->seeded = true;
 	cse_neigh_release_queue(n);

@@ -45,7 +45,7 @@ struct cse_netcfg {
 	/* Every IPv4 address of the host: traffic to them stays local. */
 	struct in_addr local[CSE_NETCFG_MAX_LOCAL];
 	unsigned int n_local;
-	bool addr_fixed;		/* @addr is the caller's, not the host's */
+	bool addr_fixed;		/* @addr is the caller's choice */
 	/* The host's main table: the first best, as the kernel chooses. */
 	struct cse_netcfg_route route[CSE_NETCFG_MAX_ROUTES];
 	unsigned int n_routes;

@@ -29,10 +29,10 @@
 /* A dump's datagrams are at most 32 KiB (netlink's own bound). */
 #define CSE_RTM_BUF		(32 * 1024)
 #define CSE_RTM_RCVBUF		(1 << 20)
-#define CSE_RTM_TRIES		4	/* dumps the tables change under */
-#define CSE_RTM_BATCH		64	/* notifications per progress pass */
-#define CSE_RTM_DRAIN		4096	/* stale datagrams before a re-read */
-#define CSE_RTM_WAIT_S		2	/* longest wait for a dump's reply */
+#define CSE_RTM_TRIES		4	/* re-reads of a changing table */
+#define CSE_RTM_BATCH		64	/* datagrams per progress pass */
+#define CSE_RTM_DRAIN		4096	/* stale ones before a re-read */
+#define CSE_RTM_WAIT_S		2	/* seconds for a dump's reply */
 
 static int cse_rtmirror_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -162,7 +162,8 @@ static void cse_rtmirror_drain(struct cse_rtmirror *m)
 	unsigned int i;
 
 	for (i = 0; i < CSE_RTM_DRAIN; i++)
-		if (cse_real.recv(m->fd, m->buf, CSE_RTM_BUF, MSG_DONTWAIT) < 0 &&
+		if (cse_real.recv(m->fd, m->buf, CSE_RTM_BUF,
+				  MSG_DONTWAIT) < 0 &&
 		    errno != EINTR && errno != ENOBUFS)
 			break;
 }

@@ -138,7 +138,7 @@ static int cse_rtview_route(struct cse_rtview *v, const struct nlmsghdr *nlh)
 	    rtm->rtm_type != RTN_UNREACHABLE && rtm->rtm_type != RTN_PROHIBIT)
 		return -ENOENT;
 	r.plen = rtm->rtm_dst_len;
-	/* Addresses come in network byte order, as struct in_addr holds them. */
+	/* In network byte order, as struct in_addr holds them. */
 	r.dst.s_addr = cse_rtattr_u32(&t, RTA_DST, 0);
 	r.gw.s_addr = cse_rtattr_u32(&t, RTA_GATEWAY, 0);
 	r.metric = cse_rtattr_u32(&t, RTA_PRIORITY, 0);
@@ -195,7 +195,7 @@ static int cse_rtview_seed(struct cse_rtview *v, const struct ndmsg *ndm,
 	err = cse_neigh_seed(v->st, ip, mnl_attr_get_payload(t->tb[NDA_LLADDR]),
 			     hs, age);
 	if (err == -EINVAL)
-		return -ENOENT;	/* ours, broadcast or multicast: not for us */
+		return -ENOENT;	/* ours, broadcast, multicast: not ours */
 	if (!err)
 		v->stats.neigh_seeded++;
 	return 0;

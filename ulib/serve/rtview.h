@@ -37,7 +37,7 @@ struct cse_rtview_hop {
 struct cse_rtview {
 	struct cse_netcfg *net;
 	struct cse_stack *st;
-	bool gone;		/* the device went: the stack routes nothing */
+	bool gone;		/* the device went: no routes for the stack */
 	bool reading;		/* a full re-read: sync once at its end */
 	unsigned int clk_tck;	/* units of the kernel's neighbour ages */
 	/* The routes the mirror gave the stack, to take back. */
