@@ -3,9 +3,10 @@
  * Neighbour cache. Each entry has one timer whose meaning follows its
  * state: the next retransmission while INCOMPLETE or PROBE, the end of
  * reachability while REACHABLE, the first probe while DELAY, garbage
- * collection while STALE. The table
- * holds at most arp_max_entries; a new entry evicts the least recently used
- * resolved one, never one that is still resolving.
+ * collection while STALE; a PERMANENT entry has none. The table holds at
+ * most arp_max_entries; a new entry evicts the least recently used
+ * resolved one, never one that is still resolving nor a PERMANENT one (as
+ * Linux's garbage collection spares them).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -71,6 +72,7 @@ static struct cse_neigh *cse_neigh_victim(struct cse_stack *st)
 		struct cse_neigh *n = cse_neigh_entry(pos);
 
 		if (n->state != CSE_NUD_INCOMPLETE &&
+		    n->state != CSE_NUD_PERMANENT &&
 		    (!victim || n->used < victim->used))
 			victim = n;
 	}
@@ -129,6 +131,9 @@ static void cse_neigh_set_state(struct cse_neigh *n,
 	case CSE_NUD_DELAY:
 		when = now + c->arp_delay_ns;
 		break;
+	case CSE_NUD_PERMANENT:
+		cse_timer_del(&n->timer);
+		return;
 	default:
 		when = (n->used > now ? n->used : now) + c->arp_stale_ns;
 		break;
@@ -182,6 +187,8 @@ static void cse_neigh_timer(struct cse_timer *t, uint64_t now)
 			cse_neigh_free(n);
 		else
 			cse_neigh_set_state(n, CSE_NUD_STALE, now);
+		break;
+	case CSE_NUD_PERMANENT:		/* never armed */
 		break;
 	}
 }
@@ -265,10 +272,13 @@ void cse_neigh_learn(struct cse_stack *st, uint32_t ip,
 		if (n)		/* nothing cached yet */
 			n->state = CSE_NUD_INCOMPLETE;
 	}
-	if (!n)
+	/* As Linux: only the administrator changes a static entry. */
+	if (!n || n->state == CSE_NUD_PERMANENT)
 		return;
 	same = n->state != CSE_NUD_INCOMPLETE &&
 	       !memcmp(n->mac, mac, CSE_ETH_ALEN);
+	if (confirmed || !same)
+		n->seeded = false;	/* the stack's own knowledge now */
 	memcpy(n->mac, mac, CSE_ETH_ALEN);
 	if (confirmed)
 		cse_neigh_set_state(n, CSE_NUD_REACHABLE, now);
@@ -301,4 +311,101 @@ unsigned int cse_neigh_waiting(const struct cse_stack *st)
 	     pos = pos->next)
 		n += cse_container_of(pos, struct cse_neigh, node)->queue.count;
 	return n;
+}
+
+static bool cse_neigh_seed_valid(struct cse_stack *st, uint32_t ip,
+				 const uint8_t mac[CSE_ETH_ALEN],
+				 enum cse_neigh_host_state hs)
+{
+	static const uint8_t zero[CSE_ETH_ALEN];
+
+	if (!ip || ip == st->addr || (ip & 0xf0000000) >= 0xe0000000 ||
+	    cse_ip4_is_bcast(st, ip))
+		return false;
+	if ((mac[0] & 1) || !memcmp(mac, zero, CSE_ETH_ALEN))
+		return false;
+	return hs == CSE_NEIGH_HOST_REACHABLE || hs == CSE_NEIGH_HOST_STALE ||
+	       hs == CSE_NEIGH_HOST_PERMANENT;
+}
+
+/*
+ * The host's REACHABLE entry, confirmed @age_ns ago, lasts here for the
+ * rest of our reachable time; past it, it is STALE, as the host's own
+ * would be by now. True when the entry took the host's word.
+ */
+static bool cse_neigh_seed_reachable(struct cse_neigh *n, bool same,
+				     uint64_t age_ns, uint64_t now)
+{
+	uint64_t life = n->st->cfg.arp_reachable_ns;
+	uint64_t until = now + life - age_ns;
+
+	if (age_ns >= life) {
+		if (same && n->state != CSE_NUD_PERMANENT)
+			return false;	/* hearsay: ours stands */
+		cse_neigh_set_state(n, CSE_NUD_STALE, now);
+		return true;
+	}
+	/* Never shorten what the stack confirmed itself. */
+	if (same && n->state == CSE_NUD_REACHABLE &&
+	    n->timer.expires >= until)
+		return false;
+	n->state = CSE_NUD_REACHABLE;
+	cse_timer_mod(&n->st->timers, &n->timer, until);
+	return true;
+}
+
+int cse_neigh_seed(struct cse_stack *st, struct in_addr addr,
+		   const uint8_t mac[CSE_ETH_ALEN],
+		   enum cse_neigh_host_state hs, uint64_t age_ns)
+{
+	uint32_t ip = ntohl(addr.s_addr);
+	struct cse_neigh *n;
+	uint64_t now = cse_now(st);
+	bool same, took = true;
+
+	if (!cse_neigh_seed_valid(st, ip, mac, hs))
+		return -EINVAL;
+	n = cse_neigh_find(st, ip);
+	if (!n) {
+		n = cse_neigh_create(st, ip);
+		if (!n)
+			return -ENOBUFS;
+		n->state = CSE_NUD_INCOMPLETE;	/* nothing cached yet */
+	}
+	same = n->state != CSE_NUD_INCOMPLETE &&
+	       !memcmp(n->mac, mac, CSE_ETH_ALEN);
+	memcpy(n->mac, mac, CSE_ETH_ALEN);
+	if (hs == CSE_NEIGH_HOST_PERMANENT)
+		cse_neigh_set_state(n, CSE_NUD_PERMANENT, now);
+	else if (hs == CSE_NEIGH_HOST_REACHABLE)
+		took = cse_neigh_seed_reachable(n, same, age_ns, now);
+	else if (!same || n->state == CSE_NUD_PERMANENT)
+		cse_neigh_set_state(n, CSE_NUD_STALE, now);
+	else
+		took = false;	/* STALE on a known address: hearsay */
+	if (took)
+		n->seeded = true;
+	cse_neigh_release_queue(n);
+	return 0;
+}
+int cse_neigh_unseed(struct cse_stack *st, struct in_addr addr)
+{
+	struct cse_neigh *n = cse_neigh_find(st, ntohl(addr.s_addr));
+
+	if (!n)
+		return -ESRCH;
+	if (n->state == CSE_NUD_INCOMPLETE ||
+	    (n->state == CSE_NUD_REACHABLE && !n->seeded))
+		return -EBUSY;
+	cse_neigh_free(n);
+	return 0;
+}
+
+void cse_neigh_unseed_permanent(struct cse_stack *st)
+{
+	struct cse_list *pos, *tmp;
+
+	cse_list_for_each_safe(pos, tmp, &st->neigh.entries)
+		if (cse_neigh_entry(pos)->state == CSE_NUD_PERMANENT)
+			cse_neigh_free(cse_neigh_entry(pos));
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The neighbour (ARP) cache: IPv4 next hop -> MAC, with Linux's states
- * reduced to INCOMPLETE, REACHABLE, STALE, DELAY and PROBE, one timer per
- * entry, a bound on entries and a byte bound on each entry's queue of
+ * reduced to INCOMPLETE, REACHABLE, STALE, DELAY, PROBE and PERMANENT (an
+ * entry the host's table holds as static or NOARP), one timer per entry, a bound on entries and a byte bound on each entry's queue of
  * packets awaiting resolution.
  */
 #ifndef CSE_CORE_NEIGH_H
@@ -25,6 +25,7 @@ enum cse_neigh_state {
 	CSE_NUD_STALE,		/* usable, unconfirmed */
 	CSE_NUD_DELAY,		/* used while stale: probe unless confirmed */
 	CSE_NUD_PROBE,		/* unicast probes */
+	CSE_NUD_PERMANENT,	/* the host's static entry: no timer, no ARP */
 };
 
 struct cse_neigh {
@@ -33,6 +34,7 @@ struct cse_neigh {
 	uint32_t ip;			/* host byte order */
 	uint8_t mac[CSE_ETH_ALEN];
 	enum cse_neigh_state state;
+	bool seeded;			/* its state is the host's word */
 	unsigned int probes;		/* requests sent in this round */
 	uint64_t used;			/* last packet sent through it */
 	struct cse_timer timer;

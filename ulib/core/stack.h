@@ -124,6 +124,39 @@ int cse_route_add(struct cse_stack *st, struct in_addr dst,
 int cse_route_del(struct cse_stack *st, struct in_addr dst,
 		  unsigned int prefix_len);
 
+/*
+ * Neighbours the host's own table knows (the library mirrors it), so that
+ * a first packet to them leaves without an ARP request. The state maps
+ * Linux's NUD states: REACHABLE was confirmed @age_ns ago and stays so
+ * for what is left of arp_reachable_ns (then STALE, as in Linux);
+ * STALE, DELAY and PROBE are STALE here (usable, our own machine probes
+ * when it is used); PERMANENT and NOARP are never resolved or aged.
+ */
+enum cse_neigh_host_state {
+	CSE_NEIGH_HOST_REACHABLE,
+	CSE_NEIGH_HOST_STALE,
+	CSE_NEIGH_HOST_PERMANENT,
+};
+
+/*
+ * Seed @ip at @mac. An entry the stack has confirmed itself with the same
+ * address keeps its state (hearsay never demotes, as in Linux); a new
+ * address replaces the old one. Packets waiting for @ip leave. -EINVAL
+ * for our own, a broadcast or multicast address, a group or zero MAC or
+ * an unknown @hs; -ENOBUFS when no entry can be made.
+ */
+int cse_neigh_seed(struct cse_stack *st, struct in_addr ip,
+		   const uint8_t mac[6], enum cse_neigh_host_state hs,
+		   uint64_t age_ns);
+/*
+ * The host's entry for @ip failed or was deleted: drop ours unless the
+ * stack knows better (REACHABLE by its own confirmation, or resolving with
+ * packets waiting): 0 dropped, -EBUSY kept, -ESRCH none.
+ */
+int cse_neigh_unseed(struct cse_stack *st, struct in_addr ip);
+/* Before the host's table is read again in full: drop PERMANENT entries. */
+void cse_neigh_unseed_permanent(struct cse_stack *st);
+
 const struct cse_stats *cse_stack_stats(const struct cse_stack *st);
 /* Bytes currently charged to the instance's memory bound. */
 size_t cse_stack_mem_used(const struct cse_stack *st);

@@ -91,6 +91,15 @@ __attribute__((constructor)) static void cse_lib_init(void)
 			 cse_inst.net.ifname, inet_ntoa(cse_inst.net.addr),
 			 cse_inst.net.prefix_len);
 		cse_say(line);
+		if (cse_inst.mirror.fd < 0)
+			snprintf(line, sizeof(line),
+				 "rtnetlink mirror off (%s): routes and addresses as read at start",
+				 strerror(-cse_inst.mirror.err));
+		else
+			snprintf(line, sizeof(line),
+				 "following the host's routes (%u), addresses (%u) and neighbours",
+				 cse_inst.net.n_routes, cse_inst.net.n_local);
+		cse_say(line);
 	}
 }
 

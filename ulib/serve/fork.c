@@ -28,7 +28,7 @@
  *    as in any process.
  *
  * Descriptors the library keeps for the parent (ports' kernel sockets, the
- * device) are closed in the child, so that a port the parent gives back
+ * device, the rtnetlink socket) are closed in the child, so that a port the parent gives back
  * is free at once and not held by a child that knows nothing of it.
  */
 #include <errno.h>

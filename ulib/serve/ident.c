@@ -38,20 +38,15 @@ int cse_ident_settings(char *why, size_t why_len)
 	return 0;
 }
 
-static uint32_t cse_ident_mask(unsigned int plen)
-{
-	return plen ? htonl(~0U << (32 - plen)) : 0;
-}
-
-/* The stack's configuration: the claimed address instead of the device's. */
+/*
+ * The stack's configuration: the claimed address instead of the device's,
+ * fixed for the rtnetlink mirror too; the default gateway is the host's
+ * only when it lies on the claimed subnet.
+ */
 static void cse_ident_apply(struct cse_netcfg *cfg)
 {
-	cfg->addr = cse_ident.addr;
-	cfg->prefix_len = cse_ident.prefix_len;
-	/* A gateway off the claimed subnet is not reachable from it. */
-	if ((cfg->gateway.s_addr ^ cfg->addr.s_addr) &
-	    cse_ident_mask(cfg->prefix_len))
-		cfg->gateway.s_addr = 0;
+	/* Checked when CSE_ADDR was read: it cannot be refused here. */
+	cse_netcfg_fix_addr(cfg, cse_ident.addr, cse_ident.prefix_len);
 }
 
 int cse_ident_claim(int fd, struct cse_netcfg *cfg, char *why, size_t why_len)

@@ -36,6 +36,7 @@ struct cse_inst cse_inst = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.dev = { .fd = -1 },
 	.nudge_fd = -1,
+	.mirror = { .fd = -1 },
 };
 
 /* Which slots are on the changed list already. */
@@ -53,6 +54,7 @@ void cse_inst_abandon(void)
 	cse_real.close(cse_inst.nudge_fd);
 	cse_inst.nudge_fd = -1;
 	cse_sleep_abandon();
+	cse_rtmirror_close(&cse_inst.mirror);
 	free(cse_inst.by_slot);
 	free(cse_inst.free_slots);
 	free(cse_inst.changed);
@@ -206,12 +208,14 @@ static void cse_inst_scan_released(void)
  * The device is gone: as the kernel flushes its routes, the stack loses
  * its own, so sends fail with ENETUNREACH and connections end with the
  * routing error when their retries run out; new sockets are the kernel's.
+ * The mirror takes back every route it gave the stack and gives no more
+ * (an index the kernel may give a new device is not ours).
  */
 static void cse_inst_device_gone(void)
 {
 	cse_inst.active = false;
-	if (cse_inst.net.gateway.s_addr)
-		cse_route_del(cse_inst.st, (struct in_addr){ 0 }, 0);
+	cse_inst.mirror.view.gone = true;
+	cse_rtview_sync(&cse_inst.mirror.view);
 	cse_route_del(cse_inst.st, cse_netcfg_subnet(&cse_inst.net),
 		      cse_inst.net.prefix_len);
 }
@@ -273,21 +277,27 @@ static int cse_inst_timeout_ms(uint64_t deadline)
 
 static void *cse_inst_progress(void *arg)
 {
-	struct pollfd pfd[2] = {
+	struct pollfd pfd[3] = {
 		{ .fd = cse_inst.dev.fd, .events = POLLIN },
 		{ .fd = cse_inst.nudge_fd, .events = POLLIN },
+		/* Negative when the mirror is not running: poll skips it. */
+		{ .fd = cse_inst.mirror.fd, .events = POLLIN },
 	};
 	uint64_t deadline, count;
 
 	(void)arg;
 	for (;;) {
 		cse_inst_lock();
+		/* Notifications (or an overflow, POLLERR) first: routes. */
+		if (pfd[2].revents)
+			cse_rtmirror_read(&cse_inst.mirror);
 		cse_inst_service();
 		deadline = cse_socktab_tick(cse_stack_next_timer(cse_inst.st));
 		__atomic_store_n(&cse_inst.progress_deadline, deadline,
 				 __ATOMIC_RELAXED);
 		cse_inst_unlock();
-		if (poll(pfd, 2, cse_inst_timeout_ms(deadline)) < 0 &&
+		pfd[2].revents = 0;
+		if (poll(pfd, 3, cse_inst_timeout_ms(deadline)) < 0 &&
 		    errno != EINTR)
 			return NULL;
 		if (pfd[1].revents & POLLIN &&
@@ -297,6 +307,7 @@ static void *cse_inst_progress(void *arg)
 	return NULL;
 }
 
+/* A descriptor of the library's own, out of the application's way. */
 int cse_inst_hide_fd(int fd)
 {
 	int high = cse_real.fcntl(fd, F_DUPFD_CLOEXEC, CSE_FD_FLOOR);
@@ -448,6 +459,17 @@ static void cse_inst_report_module(void)
 		     (unsigned long long)cse_inst.sleeps, cse_inst.busy_poll_us);
 	if (n > 0 && cse_real.write(STDERR_FILENO, line, n) < 0)
 		return;
+	n = snprintf(line, sizeof(line), "libcse: pid %d ", getpid());
+	if (cse_inst.mirror.fd < 0)
+		n += snprintf(line + n, sizeof(line) - n, "rtmirror: off");
+	else
+		n += cse_rtmirror_report(&cse_inst.mirror, line + n,
+					 sizeof(line) - n);
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	if (cse_real.write(STDERR_FILENO, line, n) < 0)
+		return;
 }
 
 /*
@@ -564,6 +586,10 @@ static int cse_inst_build(char *why, size_t why_len)
 		err = cse_inst_slots_init();
 	if (!err)
 		err = cse_inst_stack();
+	/* Without the mirror the instance runs on what netcfg read. */
+	if (!err)
+		cse_rtmirror_open(&cse_inst.mirror, &cse_inst.net, cse_inst.st,
+				  cse_inst_hide_fd);
 	if (!err)
 		err = cse_inst_start_progress();
 	/* Without it, sleepers in epoll_wait() are woken the slower way. */
@@ -574,6 +600,7 @@ static int cse_inst_build(char *why, size_t why_len)
 			 strerror(-err));
 		/* The area and the device go; the half-built rest is leaked
 		 * (a few allocations), never used. */
+		cse_rtmirror_close(&cse_inst.mirror);
 		cse_area_detach(&cse_inst.area);
 		cse_fd_set_private(cse_inst.dev.fd, false);
 		cse_dev_close(&cse_inst.dev);

@@ -24,6 +24,7 @@
 #include "../dev/dev.h"
 #include "../link/ring.h"
 #include "netcfg.h"
+#include "rtmirror.h"
 
 struct cse_usock;
 
@@ -40,6 +41,7 @@ struct cse_inst {
 	struct cse_ring_link link;
 	struct cse_stack *st;
 	struct cse_netcfg net;
+	struct cse_rtmirror mirror;	/* keeps @net and the stack current */
 
 	/* Socket slots: which usock has each, and the free ones. */
 	uint32_t nslots;

@@ -14,35 +14,36 @@ static uint32_t cse_mask(unsigned int prefix_len)
 }
 
 /*
- * /proc/net/route: "Iface Destination Gateway Flags ..." in hex, network
- * byte order. Finds the default route's device (when @want is empty) and
- * the default gateway through @want.
+ * /proc/net/route: "Iface Destination Gateway Flags RefCnt Use Metric
+ * Mask ..." in hex, network byte order: the host's main table. Every route
+ * goes into @cfg; the first default route's device names the served one
+ * when none is given.
  */
-static int cse_netcfg_default_route(char *want, size_t want_len,
-				    struct in_addr *gw)
+static int cse_netcfg_routes(struct cse_netcfg *cfg)
 {
 	FILE *f = fopen("/proc/net/route", "re");
+	unsigned int dst, via, flags, metric, mask;
 	char line[256], dev[IF_NAMESIZE];
-	unsigned int dst, via, flags;
-	int found = -ENOENT;
+	struct cse_netcfg_route r;
 
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%15s %x %x %x", dev, &dst, &via, &flags) != 4)
-			continue;
-		if (dst || !(flags & 0x1))	/* RTF_UP */
-			continue;
-		if (!*want)
-			snprintf(want, want_len, "%s", dev);
-		if (!strcmp(want, dev)) {
-			gw->s_addr = via;
-			found = 0;
-			break;
-		}
+		if (sscanf(line, "%15s %x %x %x %*d %*d %u %x", dev, &dst, &via,
+			   &flags, &metric, &mask) != 6 || !(flags & 0x1))
+			continue;	/* the header, or not RTF_UP */
+		if (!dst && !mask && !*cfg->ifname)
+			snprintf(cfg->ifname, sizeof(cfg->ifname), "%s", dev);
+		r = (struct cse_netcfg_route){
+			.dst.s_addr = dst, .gw.s_addr = via,
+			.plen = __builtin_popcount(mask), .metric = metric,
+			/* RTF_REJECT: unreachable, the kernel's to refuse. */
+			.oif = flags & 0x200 ? 0 : if_nametoindex(dev),
+		};
+		cse_netcfg_route_set(cfg, &r, false);
 	}
 	fclose(f);
-	return found;
+	return 0;
 }
 
 static int cse_netcfg_addrs(struct cse_netcfg *cfg)
@@ -70,6 +71,23 @@ static int cse_netcfg_addrs(struct cse_netcfg *cfg)
 	return found;
 }
 
+/*
+ * The default route through the device is the stack's gateway when it is
+ * on the served subnet (one via another is not ours to reach).
+ */
+static void cse_netcfg_gateway(struct cse_netcfg *cfg)
+{
+	struct cse_netcfg_route *r = (struct cse_netcfg_route *)
+		cse_netcfg_route_lookup(cfg, (struct in_addr){ 0 });
+
+	cfg->gateway.s_addr = 0;
+	if (!r || r->plen || r->oif != cfg->ifindex || !r->gw.s_addr ||
+	    ((r->gw.s_addr ^ cfg->addr.s_addr) & cse_mask(cfg->prefix_len)))
+		return;
+	cfg->gateway = r->gw;
+	r->usable = true;
+}
+
 int cse_netcfg_load(struct cse_netcfg *cfg, const char *ifname, char *why,
 		    size_t why_len)
 {
@@ -78,11 +96,10 @@ int cse_netcfg_load(struct cse_netcfg *cfg, const char *ifname, char *why,
 	memset(cfg, 0, sizeof(*cfg));
 	if (ifname && *ifname)
 		snprintf(cfg->ifname, sizeof(cfg->ifname), "%s", ifname);
-	err = cse_netcfg_default_route(cfg->ifname, sizeof(cfg->ifname),
-				       &cfg->gateway);
-	if (err && !*cfg->ifname) {
+	err = cse_netcfg_routes(cfg);
+	if (!*cfg->ifname) {
 		snprintf(why, why_len, "no device given (CSE_IFNAME) and no default route");
-		return err;
+		return err ? err : -ENOENT;
 	}
 	cfg->ifindex = if_nametoindex(cfg->ifname);
 	if (!cfg->ifindex) {
@@ -97,9 +114,23 @@ int cse_netcfg_load(struct cse_netcfg *cfg, const char *ifname, char *why,
 			 cfg->ifname);
 		return err;
 	}
-	/* A gateway must be on the subnet (a route via another is not ours). */
-	if ((cfg->gateway.s_addr ^ cfg->addr.s_addr) & cse_mask(cfg->prefix_len))
-		cfg->gateway.s_addr = 0;
+	cse_netcfg_gateway(cfg);
+	return 0;
+}
+
+int cse_netcfg_fix_addr(struct cse_netcfg *cfg, struct in_addr addr,
+			unsigned int prefix_len)
+{
+	uint32_t h = ntohl(addr.s_addr);
+
+	if (prefix_len > 32 || !h || h >= 0xe0000000U ||
+	    (prefix_len < 31 && (addr.s_addr | cse_mask(prefix_len)) ==
+	     0xffffffffU))
+		return -EINVAL;
+	cfg->addr = addr;
+	cfg->prefix_len = prefix_len;
+	cfg->addr_fixed = true;
+	cse_netcfg_gateway(cfg);
 	return 0;
 }
 
@@ -113,7 +144,9 @@ bool cse_netcfg_is_local(const struct cse_netcfg *cfg, struct in_addr a)
 {
 	unsigned int i;
 
-	if ((ntohl(a.s_addr) >> 24) == 127 || !a.s_addr)
+	/* The served address is ours whether the host has it or not. */
+	if ((ntohl(a.s_addr) >> 24) == 127 || !a.s_addr ||
+	    a.s_addr == cfg->addr.s_addr)
 		return true;
 	for (i = 0; i < cfg->n_local; i++)
 		if (cfg->local[i].s_addr == a.s_addr)
@@ -125,13 +158,15 @@ bool cse_netcfg_serves_dst(const struct cse_netcfg *cfg, struct in_addr dst)
 {
 	uint32_t mask = cse_mask(cfg->prefix_len);
 	uint32_t h = ntohl(dst.s_addr);
+	const struct cse_netcfg_route *r;
 
 	if (cse_netcfg_is_local(cfg, dst) || h >= 0xe0000000U)
 		return false;	/* local, multicast, limited broadcast */
 	if (!((dst.s_addr ^ cfg->addr.s_addr) & mask))
 		/* On the subnet: all but its broadcast address. */
 		return (dst.s_addr | mask) != 0xffffffffU;
-	return cfg->gateway.s_addr != 0;
+	r = cse_netcfg_route_lookup(cfg, dst);
+	return r && r->oif == cfg->ifindex && r->usable;
 }
 
 bool cse_netcfg_serves_laddr(const struct cse_netcfg *cfg,
