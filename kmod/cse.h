@@ -7,6 +7,7 @@
 #define _CSE_H
 
 #include <linux/atomic.h>
+#include <linux/if_arp.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -256,6 +257,15 @@ struct cse_ident {
 	bool has_mac;
 	u8 mac[ETH_ALEN];
 };
+
+/* An ARP payload for Ethernet and IPv4 (tx.c checks it, ident.c steers it). */
+struct cse_arp {
+	struct arphdr hdr;
+	u8 sha[ETH_ALEN];
+	__be32 spa;
+	u8 tha[ETH_ALEN];
+	__be32 tpa;
+} __packed;
 
 /**
  * struct cse_inst - one instance, created by each open() of /dev/cse

@@ -37,15 +37,6 @@
 /* Claims by address (RTNL for writers, RCU for readers). */
 static DEFINE_HASHTABLE(cse_ident_table, CSE_IDENT_BITS);
 
-/* An ARP payload for Ethernet and IPv4. */
-struct cse_ident_arp {
-	struct arphdr hdr;
-	u8 sha[ETH_ALEN];
-	__be32 spa;
-	u8 tha[ETH_ALEN];
-	__be32 tpa;
-} __packed;
-
 /* The claim of @addr in @net, or NULL. Under RCU or RTNL. */
 static struct cse_ident *cse_ident_find(const struct net *net, __be32 addr)
 {
@@ -97,13 +88,13 @@ bool cse_ident_mac(const struct cse_inst *inst, const u8 *mac)
 enum cse_verdict cse_ident_arp(const struct cse_inst *inst,
 			       struct sk_buff *skb)
 {
-	const struct cse_ident_arp *arp;
+	const struct cse_arp *arp;
 	const struct cse_ident *id;
 
 	if (hash_empty(cse_ident_table) || skb_vlan_tag_present(skb) ||
 	    !pskb_may_pull(skb, sizeof(*arp)))
 		return CSE_COPY;
-	arp = (const struct cse_ident_arp *)skb->data;
+	arp = (const struct cse_arp *)skb->data;
 	if (arp->hdr.ar_hrd != htons(ARPHRD_ETHER) ||
 	    arp->hdr.ar_pro != htons(ETH_P_IP) ||
 	    arp->hdr.ar_hln != ETH_ALEN || arp->hdr.ar_pln != 4)

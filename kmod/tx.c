@@ -23,15 +23,6 @@
 /* Entries sent between two completions (consumer index updates). */
 #define CSE_TX_BATCH	64
 
-/* An ARP payload for Ethernet and IPv4. */
-struct cse_arp {
-	struct arphdr hdr;
-	u8 sha[ETH_ALEN];
-	__be32 spa;
-	u8 tha[ETH_ALEN];
-	__be32 tpa;
-} __packed;
-
 /* Is @addr one of the device's IPv4 addresses? Under RCU. */
 static bool cse_tx_dev_addr(struct net_device *dev, __be32 addr)
 {
