@@ -236,14 +236,18 @@ void cse_inst_wake_all(struct cse_inst *inst)
 }
 
 /* Entries in the RX or EV ring that user space has not consumed yet. */
+static bool cse_area_rings_pending(const struct cse_area *area)
+{
+	return READ_ONCE(area->rx.prod) != READ_ONCE(*area->rx.consumer) ||
+	       READ_ONCE(area->ev.prod) != READ_ONCE(*area->ev.consumer);
+}
+
 bool cse_inst_rings_pending(struct cse_inst *inst)
 {
 	/* Pairs with the release in cse_ioctl_attach(). */
 	struct cse_area *area = smp_load_acquire(&inst->poll_area);
 
-	return area &&
-	       (READ_ONCE(area->rx.prod) != READ_ONCE(*area->rx.consumer) ||
-		READ_ONCE(area->ev.prod) != READ_ONCE(*area->ev.consumer));
+	return area && cse_area_rings_pending(area);
 }
 
 /*
@@ -259,7 +263,7 @@ __poll_t cse_inst_poll(struct cse_inst *inst)
 
 	if (!area)
 		return 0;
-	if (cse_inst_rings_pending(inst))
+	if (cse_area_rings_pending(area))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (READ_ONCE(*area->tx.producer) - READ_ONCE(area->tx.cons) <=
 	    area->tx.mask)

@@ -8,11 +8,6 @@
 
 #include "netcfg.h"
 
-static uint32_t cse_mask(unsigned int prefix_len)
-{
-	return prefix_len ? htonl(~0U << (32 - prefix_len)) : 0;
-}
-
 /*
  * /proc/net/route: "Iface Destination Gateway Flags RefCnt Use Metric
  * Mask ..." in hex, network byte order: the host's main table. Every route
@@ -82,7 +77,7 @@ static void cse_netcfg_gateway(struct cse_netcfg *cfg)
 
 	cfg->gateway.s_addr = 0;
 	if (!r || r->plen || r->oif != cfg->ifindex || !r->gw.s_addr ||
-	    ((r->gw.s_addr ^ cfg->addr.s_addr) & cse_mask(cfg->prefix_len)))
+	    ((r->gw.s_addr ^ cfg->addr.s_addr) & cse_netcfg_mask(cfg->prefix_len)))
 		return;
 	cfg->gateway = r->gw;
 	r->usable = true;
@@ -124,7 +119,7 @@ int cse_netcfg_fix_addr(struct cse_netcfg *cfg, struct in_addr addr,
 	uint32_t h = ntohl(addr.s_addr);
 
 	if (prefix_len > 32 || !h || h >= 0xe0000000U ||
-	    (prefix_len < 31 && (addr.s_addr | cse_mask(prefix_len)) ==
+	    (prefix_len < 31 && (addr.s_addr | cse_netcfg_mask(prefix_len)) ==
 	     0xffffffffU))
 		return -EINVAL;
 	cfg->addr = addr;
@@ -137,7 +132,7 @@ int cse_netcfg_fix_addr(struct cse_netcfg *cfg, struct in_addr addr,
 struct in_addr cse_netcfg_subnet(const struct cse_netcfg *cfg)
 {
 	return (struct in_addr){ .s_addr = cfg->addr.s_addr &
-					   cse_mask(cfg->prefix_len) };
+					   cse_netcfg_mask(cfg->prefix_len) };
 }
 
 bool cse_netcfg_is_local(const struct cse_netcfg *cfg, struct in_addr a)
@@ -156,7 +151,7 @@ bool cse_netcfg_is_local(const struct cse_netcfg *cfg, struct in_addr a)
 
 bool cse_netcfg_serves_dst(const struct cse_netcfg *cfg, struct in_addr dst)
 {
-	uint32_t mask = cse_mask(cfg->prefix_len);
+	uint32_t mask = cse_netcfg_mask(cfg->prefix_len);
 	uint32_t h = ntohl(dst.s_addr);
 	const struct cse_netcfg_route *r;
 

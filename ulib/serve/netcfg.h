@@ -19,6 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <arpa/inet.h>
+
+#include "../core/route.h"
+
 #define CSE_NETCFG_MAX_LOCAL	64
 #define CSE_NETCFG_MAX_ROUTES	256
 
@@ -109,5 +113,11 @@ int cse_netcfg_local_del(struct cse_netcfg *cfg, struct in_addr a);
 /* May a socket bound to @laddr be served (INADDR_ANY or the device's)? */
 bool cse_netcfg_serves_laddr(const struct cse_netcfg *cfg,
 			     struct in_addr laddr);
+
+/* The mask of a prefix length in network byte order (the core's, swapped). */
+static inline uint32_t cse_netcfg_mask(unsigned int prefix_len)
+{
+	return htonl(cse_prefix_mask(prefix_len));
+}
 
 #endif /* CSE_SERVE_NETCFG_H */

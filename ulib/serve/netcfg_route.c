@@ -11,11 +11,6 @@
 
 #include "netcfg.h"
 
-static uint32_t cse_route_mask(unsigned int plen)
-{
-	return plen ? htonl(~0U << (32 - plen)) : 0;
-}
-
 static bool cse_route_same(const struct cse_netcfg_route *a,
 			   const struct cse_netcfg_route *b)
 {
@@ -46,7 +41,7 @@ int cse_netcfg_route_set(struct cse_netcfg *cfg,
 {
 	int i;
 
-	if (r->plen > 32 || (r->dst.s_addr & ~cse_route_mask(r->plen)))
+	if (r->plen > 32 || (r->dst.s_addr & ~cse_netcfg_mask(r->plen)))
 		return -EINVAL;
 	i = cse_route_find(cfg, r, false);
 	if (i >= 0) {
@@ -83,7 +78,7 @@ cse_netcfg_route_lookup(const struct cse_netcfg *cfg, struct in_addr dst)
 	for (i = 0; i < cfg->n_routes; i++) {
 		const struct cse_netcfg_route *r = &cfg->route[i];
 
-		if ((dst.s_addr & cse_route_mask(r->plen)) != r->dst.s_addr)
+		if ((dst.s_addr & cse_netcfg_mask(r->plen)) != r->dst.s_addr)
 			continue;
 		if (!best || r->plen > best->plen ||
 		    (r->plen == best->plen && r->metric < best->metric))

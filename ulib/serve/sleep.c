@@ -221,8 +221,8 @@ int cse_sleep_epoll(int epfd, struct epoll_event *ev, int max, int timeout,
 	struct cse_sleep_call c = { epfd, ev, max, timeout, sigmask };
 	int n, err;
 
+	cse_sleep_run_rings();
 	for (;;) {
-		cse_sleep_run_rings();
 		n = cse_sleep_once(&c);
 		err = errno;
 		/* Our promise: whatever woke us, the rings are looked at. */
