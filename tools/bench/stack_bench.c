@@ -4,6 +4,8 @@
  *
  *   stack_bench mem-bulk SECONDS [BYTES]   two instances, one process,
  *   stack_bench mem-rr SECONDS [COUNT]     over the in-memory link
+ *   stack_bench mem-lossy SECONDS [SEEDS]  the same, 20 ms RTT and 1% loss
+ *                                          each way, simulated time
  *   stack_bench timers IDLE [STEPS]        the timer wheel: 100 busy
  *                                          connections' timers beside IDLE
  *                                          idle connections' keepalives
@@ -50,6 +52,15 @@ static uint64_t clock_ns(void *priv)
 	return bp_now_ns();
 }
 
+/* mem-lossy: simulated time, moved on by the run itself. */
+static uint64_t sim_now;
+
+static uint64_t sim_ns(void *priv)
+{
+	(void)priv;
+	return sim_now;
+}
+
 static void nodelay(struct cse_sock *s)
 {
 	int one = 1;
@@ -82,20 +93,44 @@ static void pair_poll(struct pair *p)
 	cse_stack_poll(p->st[0], 256);
 }
 
-static void pair_make(struct pair *p)
+/* Poll both; in simulated time, jump to the next frame or timer. */
+static void pair_step(struct pair *p, const struct cse_memlink_impair *imp)
 {
+	uint64_t next = cse_memlink_next(p->l), t;
+
+	pair_poll(p);
+	if (!imp)
+		return;
+	t = cse_stack_next_timer(p->st[0]);
+	if (t < next)
+		next = t;
+	t = cse_stack_next_timer(p->st[1]);
+	if (t < next)
+		next = t;
+	if (next > sim_now && next != UINT64_MAX)
+		sim_now = next;
+}
+
+/* @imp NULL: the real clock, a perfect wire; else simulated time. */
+static void pair_make(struct pair *p, const struct cse_memlink_impair *imp,
+		      uint64_t seed)
+{
+	struct cse_clock clock = { imp ? sim_ns : clock_ns, NULL };
 	struct cse_memlink_config lc = {
-		.clock = { clock_ns, NULL },
+		.clock = clock,
 		.mtu = 1500,
 		.max_frames = 16384,
 		.mac = { { 2, 0xcb, 0, 0, 0, 1 }, { 2, 0xcb, 0, 0, 0, 2 } },
-		.seed = 1,
+		.seed = seed,
 	};
 	struct sockaddr_in any = sin_of(0, 5001);
 	struct sockaddr_in dst = sin_of(0x0a000002, 5001);
 	struct cse_sock *l;
-	int i, err = cse_memlink_create(&lc, &p->l);
+	int i, err;
 
+	if (imp)
+		lc.impair = *imp;
+	err = cse_memlink_create(&lc, &p->l);
 	if (err)
 		die("memlink", err);
 	for (i = 0; i < 2; i++) {
@@ -103,10 +138,10 @@ static void pair_make(struct pair *p)
 
 		cse_stack_config_defaults(&sc);
 		sc.link = cse_memlink_end(p->l, i);
-		sc.clock = (struct cse_clock){ clock_ns, NULL };
+		sc.clock = clock;
 		sc.addr.s_addr = htonl(0x0a000001 + i);
 		sc.prefix_len = 24;
-		sc.seed = 100 + i;
+		sc.seed = seed * 100 + i;
 		sc.mem_limit = 64u << 20;
 		err = cse_stack_create(&sc, &p->st[i]);
 		if (err)
@@ -123,7 +158,7 @@ static void pair_make(struct pair *p)
 		die("listen", err);
 	cse_connect(p->c, SA(&dst), sizeof(dst));
 	for (i = 0; i < 100000 && cse_accept(l, &p->s, NULL, NULL); i++)
-		pair_poll(p);
+		pair_step(p, imp);
 	if (i == 100000)
 		die("accept", -ETIMEDOUT);
 	cse_close(l);
@@ -142,7 +177,7 @@ static void mem_bulk(double secs, uint64_t max)
 	struct pair p;
 	ssize_t n;
 
-	pair_make(&p);
+	pair_make(&p, NULL, 1);
 	segs0 = cse_stack_stats(p.st[0])->tcp_tx;
 	segs1 = cse_stack_stats(p.st[1])->tcp_tx;
 	CALLGRIND_START_INSTRUMENTATION;
@@ -173,6 +208,62 @@ static void mem_bulk(double secs, uint64_t max)
 	pair_free(&p);
 }
 
+/*
+ * The impaired path of the VM rows, between two instances in simulated
+ * time: 10 ms each way (20 ms RTT) and 1% loss each way, an upload for
+ * SECONDS of simulated time, averaged over a few seeds. Deterministic, so
+ * congestion control and recovery can be compared change by change
+ * without the VM's noise; the VM rows say how the stack does against the
+ * kernel's receiver.
+ */
+static void mem_lossy(double secs, unsigned int seeds)
+{
+	const struct cse_memlink_impair imp = {
+		.delay_ns = 10000000, .drop_ppm = 10000,
+	};
+	uint64_t got = 0, ns = 0, segs = 0, rtx = 0, rto = 0, rec = 0;
+	uint64_t drops = 0;
+	unsigned int seed;
+
+	for (seed = 1; seed <= seeds; seed++) {
+		const struct cse_stats *x;
+		struct pair p;
+		uint64_t t0, end;
+		ssize_t n;
+
+		sim_now = 1000000000ull;
+		pair_make(&p, &imp, seed);
+		x = cse_stack_stats(p.st[0]);
+		segs -= x->tcp_tx;
+		rtx -= x->tcp_retransmits;
+		rto -= x->tcp_rto;
+		rec -= x->tcp_recoveries;
+		t0 = sim_now;
+		end = t0 + (uint64_t)(secs * 1e9);
+		while (sim_now < end) {
+			while (cse_sendto(p.c, buf, sizeof(buf), 0, NULL, 0) >
+			       0)
+				;
+			pair_step(&p, &imp);
+			while ((n = cse_recvfrom(p.s, rbuf, sizeof(rbuf), 0,
+						 NULL, NULL, NULL)) > 0)
+				got += n;
+		}
+		ns += sim_now - t0;
+		segs += x->tcp_tx;
+		rtx += x->tcp_retransmits;
+		rto += x->tcp_rto;
+		rec += x->tcp_recoveries;
+		drops += cse_memlink_stats(p.l, 0)->dropped;
+		pair_free(&p);
+	}
+	printf("RESULT bytes=%llu ns=%llu segs=%llu retrans=%llu rto=%llu "
+	       "recoveries=%llu dropped=%llu\n", (unsigned long long)got,
+	       (unsigned long long)ns, (unsigned long long)segs,
+	       (unsigned long long)rtx, (unsigned long long)rto,
+	       (unsigned long long)rec, (unsigned long long)drops);
+}
+
 /* Move @len bytes from @from to @to, polling both instances. */
 static void pair_move(struct pair *p, struct cse_sock *from,
 		      struct cse_sock *to, size_t len)
@@ -195,7 +286,7 @@ static void mem_rr(double secs, uint64_t max)
 	uint64_t t0, end, count, segs;
 	struct pair p;
 
-	pair_make(&p);
+	pair_make(&p, NULL, 1);
 	nodelay(p.c);
 	nodelay(p.s);
 	segs = cse_stack_stats(p.st[0])->tcp_tx +
@@ -292,7 +383,29 @@ struct tapenv {
 	struct cse_tap *tap;
 	struct cse_stack *st;
 	struct cse_sock *s;
+	uint64_t trace_next;		/* STACK_BENCH_TRACE: next sample */
 };
+
+/*
+ * With STACK_BENCH_TRACE set, a line of the connection's TCP_INFO on
+ * stderr every 200 ms, to compare with `ss -ti` of the kernel's sender.
+ */
+static void tap_trace(struct tapenv *e)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	uint64_t now = bp_now_ns();
+
+	if (!e->trace_next || now < e->trace_next)
+		return;
+	e->trace_next = now + 200000000ull;
+	if (cse_getsockopt(e->s, IPPROTO_TCP, TCP_INFO, &ti, &len))
+		return;
+	fprintf(stderr, "TRACE %llu cwnd %u ssthresh %u rtt %u rttvar %u unacked %u ca %u retrans %u\n",
+		(unsigned long long)(now / 1000000), ti.tcpi_snd_cwnd,
+		ti.tcpi_snd_ssthresh, ti.tcpi_rtt, ti.tcpi_rttvar,
+		ti.tcpi_unacked, ti.tcpi_ca_state, ti.tcpi_total_retrans);
+}
 
 /* Run the stack; sleep on the TAP fd for up to the next timer if @idle. */
 static void tap_run(struct tapenv *e, int idle)
@@ -301,6 +414,7 @@ static void tap_run(struct tapenv *e, int idle)
 	uint64_t next = cse_stack_next_timer(e->st), now = bp_now_ns();
 	int ms = 5;
 
+	tap_trace(e);
 	if (cse_stack_poll(e->st, 256) > 0 || !idle)
 		return;
 	if (next <= now)
@@ -412,6 +526,7 @@ static int tap_bench(const char *what, char **argv)
 
 	tap_make(&e, argv[0], argv[1], argv[2], argv[3], argv[4]);
 	t0 = bp_now_ns();
+	e.trace_next = getenv("STACK_BENCH_TRACE") ? t0 : 0;
 	end = t0 + (uint64_t)(secs * 1e9);
 	if (!strcmp(what, "tap-upload")) {
 		hdr[0] = BP_UPLOAD;
@@ -424,11 +539,12 @@ static int tap_bench(const char *what, char **argv)
 		count = bp_get64(hdr);
 		x = cse_stack_stats(e.st);
 		printf("RESULT bytes=%llu ns=%llu segs=%llu retrans=%llu "
-		       "rto=%llu\n", (unsigned long long)count,
+		       "rto=%llu recoveries=%llu\n", (unsigned long long)count,
 		       (unsigned long long)(bp_now_ns() - t0),
 		       (unsigned long long)x->tcp_tx,
 		       (unsigned long long)x->tcp_retransmits,
-		       (unsigned long long)x->tcp_rto);
+		       (unsigned long long)x->tcp_rto,
+		       (unsigned long long)x->tcp_recoveries);
 	} else if (!strcmp(what, "tap-download")) {
 		uint32_t ms = (uint32_t)(secs * 1000);
 
@@ -471,6 +587,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: stack_bench mem-bulk SECONDS [BYTES]\n"
 		"       stack_bench mem-rr SECONDS [COUNT]\n"
+		"       stack_bench mem-lossy SECONDS [SEEDS]\n"
 		"       stack_bench timers IDLE [STEPS]\n"
 		"       stack_bench tap-upload|tap-download|tap-rr TAP ADDR/PREFIX GATEWAY SERVER PORT SECONDS\n");
 	return 2;
@@ -486,6 +603,9 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "mem-rr"))
 		mem_rr(atof(argv[2]), argc > 3 ? strtoull(argv[3], NULL, 0) :
 						 0);
+	else if (!strcmp(argv[1], "mem-lossy"))
+		mem_lossy(atof(argv[2]), argc > 3 ?
+			  (unsigned int)strtoul(argv[3], NULL, 0) : 4);
 	else if (!strcmp(argv[1], "timers"))
 		timers_bench((unsigned int)strtoul(argv[2], NULL, 0),
 			     argc > 3 ? (unsigned int)strtoul(argv[3], NULL, 0) :

@@ -86,11 +86,9 @@ static void cse_cubic_on_ack(struct cse_tcp_sock *tp, uint32_t acked)
 	uint64_t now = cse_now(tp->sk.st);
 	double t, target, w;
 
-	if (tp->cwnd < tp->ssthresh) {		/* slow start, as Reno */
-		cse_cubic_set(tp, (double)tp->cwnd +
-			      (acked < tp->mss ? acked : tp->mss));
+	acked = cse_tcp_slow_start(tp, acked);	/* as Reno */
+	if (!acked)
 		return;
-	}
 	if (!c->epoch)
 		cse_cubic_epoch(tp, c, now);
 	/* 4.2: aim at W_cubic one RTT ahead, within [cwnd, 1.5 cwnd]. */
@@ -109,38 +107,39 @@ static void cse_cubic_on_ack(struct cse_tcp_sock *tp, uint32_t acked)
 	cse_cubic_set(tp, w > tp->cwnd ? w : tp->cwnd);
 }
 
-/* 4.6, 4.7: remember W_max (lower with fast convergence), shrink. */
-static void cse_cubic_reduce(struct cse_tcp_sock *tp)
+/*
+ * 4.6, 4.7: remember W_max (lower with fast convergence), and ssthresh
+ * beta of cwnd, as Linux's cubictcp_recalc_ssthresh() (the RFC allows
+ * cwnd for the flight; cwnd only grew while it was used, cc.c).
+ */
+static void cse_cubic_on_loss(struct cse_tcp_sock *tp)
 {
 	struct cse_cubic *c = cse_cubic(tp);
-	double flight = tp->snd_max - tp->snd_una, ss;
+	double ss;
 
 	if (tp->cwnd < c->w_max)
 		c->w_max = tp->cwnd * (1.0 + CSE_CUBIC_BETA) / 2;
 	else
 		c->w_max = tp->cwnd;
 	c->epoch = 0;
-	ss = flight * CSE_CUBIC_BETA + 0.5;	/* rounded, not cut */
+	ss = tp->cwnd * CSE_CUBIC_BETA + 0.5;	/* rounded, not cut */
 	tp->ssthresh = ss > 2.0 * tp->mss ? (uint32_t)ss : 2u * tp->mss;
 }
 
-static void cse_cubic_on_dupacks(struct cse_tcp_sock *tp)
-{
-	cse_cubic_reduce(tp);
-	tp->cwnd = tp->ssthresh;
-}
-
-/* 4.8: after a timeout, slow start again from one segment. */
+/*
+ * 4.8: after a timeout the window starts again from one segment in slow
+ * start; the curve of the old epoch is forgotten (Linux's bictcp_reset()
+ * on TCP_CA_Loss), so the next loss sets W_max afresh.
+ */
 static void cse_cubic_on_timeout(struct cse_tcp_sock *tp)
 {
-	cse_cubic_reduce(tp);
-	tp->cwnd = tp->mss;
+	*cse_cubic(tp) = (struct cse_cubic){ 0 };
 }
 
 const struct cse_tcp_cc_ops cse_tcp_cubic = {
 	.name = "cubic",
 	.init = cse_cubic_init,
 	.on_ack = cse_cubic_on_ack,
-	.on_dupacks = cse_cubic_on_dupacks,
+	.on_loss = cse_cubic_on_loss,
 	.on_timeout = cse_cubic_on_timeout,
 };

@@ -63,6 +63,7 @@
 	X(tcp_rst_tx)							\
 	X(tcp_retransmits)						\
 	X(tcp_rto)		/* retransmission timeouts on data */	\
+	X(tcp_recoveries)	/* fast recoveries (a window cut) */	\
 	X(tcp_rack_lost)	/* segments RACK marked lost */		\
 	X(tcp_tlp_probes)	/* tail loss probes sent */		\
 	X(tcp_tlp_recovered)	/* probes that repaired a tail loss */	\

@@ -130,13 +130,33 @@ struct cse_tcp_sock;
 struct cse_tcp_cc_ops {
 	const char *name;
 	void (*init)(struct cse_tcp_sock *tp);
-	/* @acked bytes of new data were acknowledged. */
+	/*
+	 * @acked bytes of new data were acknowledged while the window was
+	 * what held the sender back (cse_tcp_cwnd_limited()).
+	 */
 	void (*on_ack)(struct cse_tcp_sock *tp, uint32_t acked);
-	/* Three duplicate ACKs: a segment was lost, the path still works. */
-	void (*on_dupacks)(struct cse_tcp_sock *tp);
-	/* The retransmission timer expired. */
+	/*
+	 * A loss or an ECN echo: set ssthresh from cwnd, as Linux's
+	 * ->ssthresh(); the caller decides cwnd (PRR, a cut, a timeout).
+	 */
+	void (*on_loss)(struct cse_tcp_sock *tp);
+	/* Optional: the retransmission timer expired, after on_loss. */
 	void (*on_timeout)(struct cse_tcp_sock *tp);
 };
+
+/*
+ * Slow start: cwnd grows by @acked up to ssthresh (Linux's
+ * tcp_slow_start()); returns what is left for congestion avoidance.
+ */
+uint32_t cse_tcp_slow_start(struct cse_tcp_sock *tp, uint32_t acked);
+/* on_loss, then cwnd down to ssthresh at once (ECN, a repaired tail). */
+void cse_tcp_cc_cut(struct cse_tcp_sock *tp);
+/* The retransmission timer expired: ssthresh and cwnd for it. */
+void cse_tcp_timeout_cwnd(struct cse_tcp_sock *tp);
+/* After a send: was cwnd what stopped it? (RFC 7661, as Linux's.) */
+void cse_tcp_cwnd_validate(struct cse_tcp_sock *tp, bool pending);
+/* May cwnd grow on this ACK? */
+bool cse_tcp_cwnd_limited(const struct cse_tcp_sock *tp);
 
 extern const struct cse_tcp_cc_ops cse_tcp_reno;
 extern const struct cse_tcp_cc_ops cse_tcp_cubic;
@@ -224,6 +244,14 @@ struct cse_tcp_sock {
 	unsigned int keep_probes;	/* unanswered keepalive probes */
 
 	uint32_t cwnd, ssthresh;
+	/* Was the window used (cc.c)? Linux's is_cwnd_limited & co. */
+	bool cwnd_limited;
+	uint32_t max_flight;		/* largest flight this window */
+	uint32_t cwnd_usage_seq;	/* end of that window */
+	/* Proportional rate reduction (RFC 6937) in SACK recovery. */
+	uint32_t prr_delivered, prr_out;
+	uint32_t prior_cwnd;		/* cwnd when recovery began */
+	uint32_t delivered;		/* newly ACKed and SACKed, this ACK */
 	unsigned int dupacks;
 	bool in_recovery;		/* NewReno fast recovery (RFC 6582) */
 	uint32_t recover;		/* snd_max when recovery began */
@@ -311,6 +339,8 @@ void cse_tcp_recovery_ack(struct cse_tcp_sock *tp, uint32_t acked);
 void cse_tcp_recovery_timeout(struct cse_tcp_sock *tp);
 /* RFC 6675 5 step (C): send what pipe and cwnd allow during recovery. */
 void cse_tcp_sack_send(struct cse_tcp_sock *tp);
+/* RFC 6937: an ACK delivered tp->delivered bytes; set cwnd for it. */
+void cse_tcp_prr_ack(struct cse_tcp_sock *tp, bool una_moved);
 
 /* tcp_ooo.c */
 bool cse_tcp_ooo_add(struct cse_tcp_sock *tp, const struct cse_tcp_seg *seg);
@@ -387,6 +417,8 @@ void cse_tcp_sb_prune(struct cse_tcp_sock *tp);
 /* IsLost(@seq), SetPipe() and NextSeg() rule 1 of RFC 6675 4. */
 bool cse_tcp_sb_lost(const struct cse_tcp_sock *tp, uint32_t seq);
 uint32_t cse_tcp_sb_pipe(const struct cse_tcp_sock *tp);
+/* Bytes the board holds SACKed. */
+uint32_t cse_tcp_sb_sacked(const struct cse_tcp_sock *tp);
 bool cse_tcp_sb_next_lost(const struct cse_tcp_sock *tp, uint32_t *seq,
 			  uint32_t *len);
 

@@ -41,7 +41,7 @@ static void cse_tcp_ecn_reduce(struct cse_tcp_sock *tp)
 {
 	if (tp->in_recovery || !cse_seq_lt(tp->ecn_recover, tp->snd_una))
 		return;			/* once per window, not on a loss */
-	tp->cc->on_dupacks(tp);
+	cse_tcp_cc_cut(tp);
 	tp->ecn_recover = tp->snd_max;
 	tp->cwr_pending = true;
 	tp->sk.st->stats.tcp_ecn_reduce++;

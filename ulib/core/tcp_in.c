@@ -292,7 +292,7 @@ static void cse_tcp_new_ack(struct cse_tcp_sock *tp,
 	tp->dupacks = 0;
 	if (tp->in_recovery)
 		cse_tcp_recovery_ack(tp, acked);
-	else
+	else if (cse_tcp_cwnd_limited(tp))
 		tp->cc->on_ack(tp, acked);
 	cse_tcp_sndbuf_tune(tp);
 	if (tp->snd_una == tp->snd_max)
@@ -301,6 +301,21 @@ static void cse_tcp_new_ack(struct cse_tcp_sock *tp,
 		cse_tcp_rearm_rtx(tp);
 	cse_tcp_tlp_arm(tp);
 	cse_sock_changed(&tp->sk);
+}
+
+/*
+ * RFC 6937's DeliveredData: what this ACK took off the flight, newly
+ * acknowledged plus newly SACKed (SACKed bytes it now covers counted
+ * once). @una and @sacked are from before the ACK.
+ */
+static void cse_tcp_delivered(struct cse_tcp_sock *tp, uint32_t una,
+			      uint32_t sacked)
+{
+	int64_t d = (int64_t)(tp->snd_una - una);
+
+	if (tp->sack_ok)
+		d += (int64_t)cse_tcp_sb_sacked(tp) - sacked;
+	tp->delivered = d > 0 ? (uint32_t)d : 0;
 }
 
 static bool cse_tcp_fin_acked(const struct cse_tcp_sock *tp)
@@ -316,7 +331,7 @@ static bool cse_tcp_fin_acked(const struct cse_tcp_sock *tp)
 static bool cse_tcp_ack_input(struct cse_tcp_sock *tp,
 			      const struct cse_tcp_seg *seg)
 {
-	uint32_t ack = seg->ack;
+	uint32_t ack = seg->ack, una, sacked;
 
 	if (cse_seq_lt(tp->snd_max, ack)) {	/* acks what we never sent */
 		cse_tcp_send_ack(tp);
@@ -333,6 +348,8 @@ static bool cse_tcp_ack_input(struct cse_tcp_sock *tp,
 	 */
 	if (!seg->wnd && ack == tp->snd_una)
 		tp->retries = 0;
+	una = tp->snd_una;
+	sacked = tp->sack_ok ? cse_tcp_sb_sacked(tp) : 0;
 	if (tp->sack_ok) {
 		cse_tcp_sb_update(tp, seg);
 		cse_tcp_rack_ack(tp, seg);
@@ -344,8 +361,10 @@ static bool cse_tcp_ack_input(struct cse_tcp_sock *tp,
 		   seg->wnd == tp->snd_wnd) {
 		cse_tcp_dupack(tp, ack);	/* RFC 5681's definition */
 	}
+	cse_tcp_delivered(tp, una, sacked);
 	if (cse_tcp_rack_active(tp) && cse_tcp_rack_has_lost(tp))
 		cse_tcp_rack_recover(tp);
+	cse_tcp_prr_ack(tp, tp->snd_una != una);
 	cse_tcp_ecn_ack(tp, seg);
 	if (cse_seq_lt(tp->snd_wl1, seg->seq) ||
 	    (tp->snd_wl1 == seg->seq && cse_seq_leq(tp->snd_wl2, ack))) {

@@ -298,7 +298,7 @@ static uint32_t cse_tcp_data_end(const struct cse_tcp_sock *tp)
  * send buffer. False if nothing went.
  */
 static bool cse_tcp_send_run(struct cse_tcp_sock *tp, uint32_t room,
-			     unsigned int max_segs)
+			     unsigned int max_segs, bool probe)
 {
 	uint32_t end = cse_tcp_data_end(tp), seq = tp->snd_nxt, len = 0;
 	bool busy = tp->snd_una != tp->snd_nxt;
@@ -316,8 +316,19 @@ static bool cse_tcp_send_run(struct cse_tcp_sock *tp, uint32_t room,
 			break;
 		if (n > tp->mss)
 			n = tp->mss;
-		if (n > room - len)
+		/*
+		 * Sender SWS avoidance (RFC 9293 3.8.6.2.1): a window that
+		 * has less room than the segment does not cut it short,
+		 * unless the room is half the largest window the peer ever
+		 * offered. cwnd counts bytes, so without this its last
+		 * fraction of an MSS would go as a runt every round trip.
+		 * A window probe goes whatever its size.
+		 */
+		if (n > room - len) {
+			if (!probe && room - len < tp->max_snd_wnd / 2)
+				break;
 			n = room - len;
+		}
 		if (!n)
 			break;
 		len += n;
@@ -363,7 +374,8 @@ static void cse_tcp_send_window(struct cse_tcp_sock *tp)
 	uint32_t wnd = tp->snd_wnd < tp->cwnd ? tp->snd_wnd : tp->cwnd;
 	uint32_t flight = tp->snd_nxt - tp->snd_una;
 
-	cse_tcp_send_run(tp, wnd > flight ? wnd - flight : 0, UINT_MAX);
+	cse_tcp_send_run(tp, wnd > flight ? wnd - flight : 0, UINT_MAX,
+			 false);
 }
 
 void cse_tcp_output(struct cse_tcp_sock *tp)
@@ -377,6 +389,8 @@ void cse_tcp_output(struct cse_tcp_sock *tp)
 		cse_tcp_sack_send(tp);
 	else
 		cse_tcp_send_window(tp);
+	cse_tcp_cwnd_validate(tp, cse_seq_lt(tp->snd_nxt,
+					     cse_tcp_data_end(tp)));
 	/*
 	 * Unacknowledged data, or data the peer's zero window holds back:
 	 * either way the timer must run (retransmit or persist).
@@ -412,16 +426,24 @@ void cse_tcp_retransmit(struct cse_tcp_sock *tp)
 		return;
 	}
 	tp->snd_nxt = tp->snd_una;
-	cse_tcp_send_run(tp, tp->mss, 1);
+	cse_tcp_send_run(tp, tp->mss, 1, true);
 }
 
 /*
  * Nothing in flight but the peer's window is zero: probe it with one new
  * byte (RFC 9293 3.8.6.1); its ACK carries the window.
  */
+/*
+ * The persist timer: what of a segment the peer's window takes, as
+ * Linux's tcp_write_wakeup(), or one byte into a shut window.
+ */
 void cse_tcp_probe_window(struct cse_tcp_sock *tp)
 {
-	cse_tcp_send_run(tp, 1, 1);
+	uint32_t room = tp->snd_una + tp->snd_wnd - tp->snd_nxt;
+
+	if ((int32_t)room <= 0)
+		room = 1;
+	cse_tcp_send_run(tp, room < tp->mss ? room : tp->mss, 1, true);
 }
 
 uint32_t cse_tcp_retransmit_range(struct cse_tcp_sock *tp, uint32_t seq,
@@ -451,5 +473,5 @@ uint32_t cse_tcp_fast_retransmit(struct cse_tcp_sock *tp)
 
 bool cse_tcp_send_new(struct cse_tcp_sock *tp, uint32_t room)
 {
-	return cse_tcp_send_run(tp, room, 1);
+	return cse_tcp_send_run(tp, room, 1, false);
 }

@@ -144,6 +144,16 @@ uint32_t cse_tcp_sb_pipe(const struct cse_tcp_sock *tp)
 	return pipe;
 }
 
+uint32_t cse_tcp_sb_sacked(const struct cse_tcp_sock *tp)
+{
+	uint32_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < tp->sb_n; i++)
+		n += tp->sb[i][1] - tp->sb[i][0];
+	return n;
+}
+
 /* RFC 6675 4, NextSeg() rule 1: the first lost byte above HighRxt. */
 bool cse_tcp_sb_next_lost(const struct cse_tcp_sock *tp, uint32_t *seq,
 			  uint32_t *len)

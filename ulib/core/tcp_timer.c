@@ -126,7 +126,7 @@ static void cse_tcp_rtx_fire(struct cse_timer *t, uint64_t now)
 	} else {
 		if (tp->state >= CSE_TCP_ESTABLISHED) {
 			tp->sk.st->stats.tcp_rto++;
-			tp->cc->on_timeout(tp);
+			cse_tcp_timeout_cwnd(tp);
 			cse_tcp_recovery_timeout(tp);
 		}
 		cse_tcp_retransmit(tp);

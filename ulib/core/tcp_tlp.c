@@ -111,5 +111,5 @@ void cse_tcp_tlp_ack(struct cse_tcp_sock *tp, const struct cse_tcp_seg *seg,
 		return;
 	/* The resent probe filled the tail: a loss all the same. */
 	tp->sk.st->stats.tcp_tlp_recovered++;
-	tp->cc->on_dupacks(tp);
+	cse_tcp_cc_cut(tp);
 }

@@ -2,7 +2,8 @@
 /*
  * Congestion control behind its ops table: TCP_CONGESTION as Linux has it
  * (CUBIC the default, Reno by name, ENOENT for an unknown one), and
- * CUBIC's window curve (RFC 9438) driven directly on a fake clock.
+ * CUBIC's window curve (RFC 9438) driven directly on a fake clock, and
+ * the window during SACK recovery (RFC 6937) driven ACK by ACK.
  */
 #include "kselftest_harness.h"
 #include "t_stack.h"
@@ -96,13 +97,13 @@ static struct cse_tcp_sock *t_cubic(FIXTURE_DATA(cc) *self)
 	return tp;
 }
 
-/* A loss with @flight bytes out, at window @cwnd. */
+/* A loss with @flight bytes out, at window @cwnd; cwnd cut at once. */
 static void t_loss(struct cse_tcp_sock *tp, uint32_t cwnd, uint32_t flight)
 {
 	tp->cwnd = cwnd;
 	tp->snd_una = 1;
 	tp->snd_max = 1 + flight;
-	tp->cc->on_dupacks(tp);
+	cse_tcp_cc_cut(tp);
 	tp->snd_max = tp->snd_una;
 }
 
@@ -116,7 +117,7 @@ static void t_rtts(FIXTURE_DATA(cc) *self, struct cse_tcp_sock *tp,
 	}
 }
 
-TEST_F(cc, cubic_reduces_to_seven_tenths_of_the_flight)
+TEST_F(cc, cubic_reduces_to_seven_tenths_of_the_window)
 {
 	struct cse_tcp_sock *tp = t_cubic(self);
 
@@ -124,13 +125,39 @@ TEST_F(cc, cubic_reduces_to_seven_tenths_of_the_flight)
 	ASSERT_EQ(10000u, tp->cwnd);
 	tp->cc->on_ack(tp, 1000);		/* slow start as Reno */
 	ASSERT_EQ(11000u, tp->cwnd);
-	t_loss(tp, 20000, 20000);
+	/* Of cwnd, not of the flight, as Linux's (cwnd grew only in use). */
+	t_loss(tp, 20000, 12000);
 	ASSERT_EQ(14000u, tp->ssthresh);	/* beta 0.7 (4.6) */
 	ASSERT_EQ(14000u, tp->cwnd);
-	tp->snd_max = tp->snd_una + 10000;
-	tp->cc->on_timeout(tp);
-	ASSERT_EQ(7000u, tp->ssthresh);
-	ASSERT_EQ(1000u, tp->cwnd);		/* 4.8 */
+	/* A first timeout takes 0.7 again, leaves one segment (4.8). */
+	tp->retries = 1;
+	cse_tcp_timeout_cwnd(tp);
+	ASSERT_EQ(9800u, tp->ssthresh);
+	ASSERT_EQ(1000u, tp->cwnd);
+	/* Back to back: ssthresh stays, or it would become two segments. */
+	tp->retries = 2;
+	cse_tcp_timeout_cwnd(tp);
+	ASSERT_EQ(9800u, tp->ssthresh);
+	ASSERT_EQ(1000u, tp->cwnd);
+}
+
+/* RFC 3465, Linux's tcp_slow_start(): by bytes, up to ssthresh. */
+TEST_F(cc, slow_start_counts_bytes_and_stops_at_ssthresh)
+{
+	struct cse_tcp_sock *tp = t_cubic(self);
+
+	ASSERT_NE(NULL, tp);
+	tp->cc->on_ack(tp, 2000);		/* a delayed ACK: two MSS */
+	ASSERT_EQ(12000u, tp->cwnd);
+	tp->ssthresh = 13000;
+	tp->cc->on_ack(tp, 4000);		/* 1000 to ssthresh, rest CA */
+	ASSERT_LE(13000u, tp->cwnd);
+	ASSERT_GT(13500u, tp->cwnd);
+	tp->cc = cse_tcp_cc_find("reno");
+	tp->cwnd = 10000;
+	tp->ssthresh = 10000;
+	tp->cc->on_ack(tp, 2000);		/* CA by bytes: 1000 * 2000 / 10000 */
+	ASSERT_EQ(10200u, tp->cwnd);
 }
 
 /*
@@ -184,6 +211,57 @@ TEST_F(cc, cubic_is_at_least_as_fast_as_reno_on_small_windows)
 	t_rtts(self, tp, 20);
 	/* W_est: 14 000 + 20 * 0.53 segments, about 24 600. */
 	ASSERT_LE(24000u, tp->cwnd);
+}
+
+/*
+ * RFC 6937: twenty segments out (prior cwnd 20), the first lost, ssthresh
+ * 10; the peer SACKs the rest one per ACK. PRR lets one segment go per
+ * two ACKs from the start, so the flight comes down to ssthresh evenly;
+ * cwnd cut to ssthresh at once (RFC 6675 alone) would send nothing for
+ * the first half of the round trip and then one per ACK. Segments "sent"
+ * here extend the flight as sack_send's would.
+ */
+TEST_F(cc, prr_sends_in_proportion_while_pipe_is_above_ssthresh)
+{
+	struct cse_sock *s = t_tcp(self);
+	struct cse_tcp_sock *tp;
+	unsigned int k, sent = 0, sent_first_half = 0;
+
+	ASSERT_NE(NULL, s);
+	tp = cse_tcp_sk(s);
+	tp->mss = 1000;
+	tp->sack_ok = true;
+	tp->in_recovery = true;
+	tp->snd_una = 1;
+	tp->snd_max = tp->snd_nxt = 1 + 20000;
+	tp->prior_cwnd = 20000;
+	tp->ssthresh = 10000;
+	tp->high_rxt = 1 + 1000;	/* the lost one resent on entry */
+	tp->prr_out = 1000;
+	tp->prr_delivered = 0;
+	for (k = 3; k < 20; k++) {
+		tp->sb[0][0] = 1 + 1000;
+		tp->sb[0][1] = 1 + 1000 * (k + 1);
+		tp->sb_n = 1;
+		tp->delivered = 1000;
+		cse_tcp_prr_ack(tp, false);
+		while (cse_tcp_sb_pipe(tp) + tp->mss <= tp->cwnd) {
+			tp->snd_max += 1000;
+			tp->snd_nxt = tp->snd_max;
+			tp->prr_out += 1000;
+			sent++;
+		}
+		if (k < 11)
+			sent_first_half = sent;
+	}
+	/*
+	 * 8 ACKs while pipe was above ssthresh: 4 segments, half of what
+	 * they delivered: the retransmission and 3 new ones.
+	 */
+	ASSERT_EQ(3u, sent_first_half);
+	/* 17 delivered: the flight ends at ssthresh, no runts, no burst. */
+	ASSERT_EQ(10000u, cse_tcp_sb_pipe(tp));
+	ASSERT_GE(9u, sent);
 }
 
 TEST_HARNESS_MAIN

@@ -499,4 +499,26 @@ TEST(rack_tlp_needs_fewer_timeouts_on_a_lossy_path)
 	ASSERT_LT(rto[1], rto[0]);
 }
 
+/*
+ * cwnd counts bytes and grows by fractions of a segment; a window with
+ * less room than a segment must wait for a whole one (sender SWS
+ * avoidance), not send its fraction as a runt each round trip, which a
+ * lossy path then loses as often as a full segment. 4 MiB go in full
+ * segments: one per MSS of data, plus retransmissions and the handshake.
+ */
+TEST(lossy_upload_sends_whole_segments)
+{
+	uint64_t total = 4u << 20, full = (total + 1447) / 1448;
+	struct cse_stats st;
+	unsigned int seed;
+
+	for (seed = 1; seed <= 2; seed++) {
+		ASSERT_LT(0, t_lossy_upload(1, seed, total, &st));
+		TH_LOG("seed %u: %lu segments for %lu of data, %lu resent, %lu recoveries",
+		       seed, st.tcp_tx, full, st.tcp_retransmits,
+		       st.tcp_recoveries);
+		ASSERT_GE(full + st.tcp_retransmits + 8, st.tcp_tx);
+	}
+}
+
 TEST_HARNESS_MAIN
