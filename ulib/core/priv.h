@@ -13,6 +13,7 @@
 #include "route.h"
 #include "stack.h"
 #include "stats.h"
+#include "tcp_hold.h"
 #include "timer.h"
 #include "udp.h"
 
@@ -32,6 +33,7 @@ struct cse_stack {
 	struct cse_defrag defrag;	/* IPv4 reassembly queues */
 	struct cse_port_table udp;
 	struct cse_port_table tcp;
+	struct cse_tcp_holds holds;	/* tuples moving (tcp_hold.c) */
 	uint64_t isn_key[2];		/* RFC 6528 secret */
 	struct cse_list socks;
 	uint16_t ip_id;

@@ -210,8 +210,10 @@ static void cse_sin_put(const struct sockaddr_in *sin, struct sockaddr *a,
 int cse_bind(struct cse_sock *s, const struct sockaddr *addr, socklen_t len)
 {
 	struct sockaddr_in sin;
-	int err = cse_sin_get(addr, len, &sin);
+	int err = cse_sock_call_err(s);
 
+	if (!err)
+		err = cse_sin_get(addr, len, &sin);
 	if (err)
 		return err;
 	/* Linux tolerates AF_UNSPEC in bind only with INADDR_ANY. */
@@ -224,8 +226,10 @@ int cse_connect(struct cse_sock *s, const struct sockaddr *addr,
 		socklen_t len)
 {
 	struct sockaddr_in sin;
-	int err;
+	int err = cse_sock_call_err(s);
 
+	if (err)
+		return err;
 	if (!addr || len < sizeof(sa_family_t))
 		return -EINVAL;
 	if (addr->sa_family == AF_UNSPEC)
@@ -238,8 +242,10 @@ ssize_t cse_sendto(struct cse_sock *s, const void *buf, size_t len,
 		   int flags, const struct sockaddr *to, socklen_t tolen)
 {
 	struct sockaddr_in sin;
-	int err;
+	int err = cse_sock_call_err(s);
 
+	if (err)
+		return err;
 	if (!to)
 		return s->ops->sendto(s, buf, len, flags, NULL);
 	err = cse_sin_get(to, tolen, &sin);
@@ -252,7 +258,10 @@ ssize_t cse_recvfrom(struct cse_sock *s, void *buf, size_t len, int flags,
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	int mflags = 0;
-	ssize_t n = s->ops->recvfrom(s, buf, len, flags, &sin, &mflags);
+	ssize_t n = cse_sock_call_err(s);
+
+	if (!n)
+		n = s->ops->recvfrom(s, buf, len, flags, &sin, &mflags);
 
 	if (n >= 0 && sin.sin_family == AF_INET)
 		cse_sin_put(&sin, from, fromlen);
@@ -277,7 +286,10 @@ int cse_getsockname(struct cse_sock *s, struct sockaddr *addr,
 		    socklen_t *len)
 {
 	struct sockaddr_in sin;
+	int err = cse_sock_call_err(s);
 
+	if (err)
+		return err;
 	cse_sin_make(&sin, s->laddr, s->lport);
 	cse_sin_put(&sin, addr, len);
 	return 0;
@@ -287,7 +299,10 @@ int cse_getpeername(struct cse_sock *s, struct sockaddr *addr,
 		    socklen_t *len)
 {
 	struct sockaddr_in sin;
+	int err = cse_sock_call_err(s);
 
+	if (err)
+		return err;
 	if ((!s->rport && !s->raddr) ||
 	    (s->ops->has_peer && !s->ops->has_peer(s)))
 		return -ENOTCONN;
@@ -298,14 +313,20 @@ int cse_getpeername(struct cse_sock *s, struct sockaddr *addr,
 
 int cse_listen(struct cse_sock *s, int backlog)
 {
+	int err = cse_sock_call_err(s);
+
+	if (err)
+		return err;
 	return s->ops->listen ? s->ops->listen(s, backlog) : -EOPNOTSUPP;
 }
 
 int cse_accept(struct cse_sock *s, struct cse_sock **child,
 	       struct sockaddr *addr, socklen_t *len)
 {
-	int err;
+	int err = cse_sock_call_err(s);
 
+	if (err)
+		return err;
 	if (!s->ops->accept)
 		return -EOPNOTSUPP;
 	err = s->ops->accept(s, child);
@@ -316,6 +337,10 @@ int cse_accept(struct cse_sock *s, struct cse_sock **child,
 
 int cse_shutdown(struct cse_sock *s, int how)
 {
+	int err = cse_sock_call_err(s);
+
+	if (err)
+		return err;
 	if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
 		return -EINVAL;
 	return s->ops->shutdown ? s->ops->shutdown(s, how) : -EOPNOTSUPP;
@@ -345,6 +370,10 @@ void cse_sock_set_spawn(struct cse_sock *s, cse_sock_spawn_fn fn, void *arg)
 
 int cse_ioctl(struct cse_sock *s, unsigned long req, int *val)
 {
+	int err = cse_sock_call_err(s);
+
+	if (err)
+		return err;
 	return s->ops->ioctl ? s->ops->ioctl(s, req, val) : -ENOTTY;
 }
 

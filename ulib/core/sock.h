@@ -62,6 +62,12 @@ struct cse_proto_ops {
 	 * request it does not know) gives -ENOTTY.
 	 */
 	int (*ioctl)(const struct cse_sock *s, unsigned long req, int *val);
+	/*
+	 * Optional: a -errno every socket call but poll and close returns
+	 * at once, before anything else is looked at (a TCP socket whose
+	 * connection moved to another stack); 0 to go on.
+	 */
+	int (*call_err)(const struct cse_sock *s);
 };
 
 /* Directions shut, as Linux's sk_shutdown. */
@@ -136,6 +142,12 @@ struct cse_sock *cse_sock_alloc(struct cse_stack *st,
 struct cse_port_table;
 int cse_sock_bind(struct cse_sock *s, struct cse_port_table *t,
 		  const struct sockaddr_in *sin);
+/* The protocol's call_err for @s, or 0. */
+static inline int cse_sock_call_err(const struct cse_sock *s)
+{
+	return s->ops->call_err ? s->ops->call_err(s) : 0;
+}
+
 /* Unhash, release and free @s (also sockets the protocol kept). */
 void cse_sock_free(struct cse_sock *s);
 

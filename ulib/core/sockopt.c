@@ -287,8 +287,10 @@ int cse_setsockopt(struct cse_sock *s, int level, int name, const void *val,
 	const struct cse_sockopt *o = cse_sockopt_find(s, level, name);
 	union cse_optval v;
 	bool str;
-	int err;
+	int err = cse_sock_call_err(s);
 
+	if (err)
+		return err;
 	/* Read-only ones (SO_ERROR, SO_TYPE) are unknown to set, as in Linux. */
 	if (!o || !o->set)
 		return -ENOPROTOOPT;
@@ -314,7 +316,10 @@ int cse_getsockopt(struct cse_sock *s, int level, int name, void *val,
 {
 	const struct cse_sockopt *o = cse_sockopt_find(s, level, name);
 	union cse_optval v;
+	int err = cse_sock_call_err(s);
 
+	if (err)
+		return err;
 	/* Linux: a level the socket has no handler for is EOPNOTSUPP. */
 	if (!o && level != SOL_SOCKET && level != IPPROTO_IP &&
 	    level != s->ops->protocol)

@@ -152,6 +152,7 @@ void cse_stack_destroy(struct cse_stack *st)
 	while (!cse_list_empty(&st->socks))
 		cse_sock_free(cse_container_of(st->socks.next,
 					       struct cse_sock, node));
+	cse_tcp_hold_free(st);
 	cse_neigh_flush(st);
 	cse_defrag_flush(st);
 	free(st->rxbuf);

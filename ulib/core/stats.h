@@ -80,6 +80,8 @@
 	X(tcp_challenge_ack)	/* RFC 5961 */				\
 	X(tcp_oow_rate_limited)	/* invalid segments left unanswered */	\
 	X(tcp_paws_drop)	/* old timestamps (RFC 7323 5) */	\
+	X(tcp_expect_drop)	/* for a connection not yet imported */ \
+	X(tcp_moved_drop)	/* for a connection moved away */	\
 	X(mem_drop)		/* instance memory bound reached */
 
 struct cse_stats {

@@ -97,7 +97,7 @@ static void cse_tcp_unlink_child(struct cse_tcp_sock *tp)
 }
 
 /* Every timer of a connection: a new one is added here, once. */
-static void cse_tcp_stop_timers(struct cse_tcp_sock *tp)
+void cse_tcp_stop_timers(struct cse_tcp_sock *tp)
 {
 	cse_timer_del(&tp->rtx_timer);
 	cse_timer_del(&tp->state_timer);

@@ -276,11 +276,14 @@ static inline struct cse_tcp_sock *cse_tcp_sk(struct cse_sock *s)
 }
 
 extern const struct cse_proto_ops cse_tcp_ops;
+/* tcp_moved.c: what a socket whose connection moved away becomes. */
+extern const struct cse_proto_ops cse_tcp_moved_ops;
 /* Has @s data or a FIN in flight or queued (see cse_stack_unfinished)? */
 bool cse_tcp_unfinished(const struct cse_sock *s);
 
 /* tcp.c */
 void cse_tcp_set_state(struct cse_tcp_sock *tp, enum cse_tcp_state state);
+void cse_tcp_stop_timers(struct cse_tcp_sock *tp);
 
 /* tcp_info.c: getsockopt(TCP_INFO) and TCP_MAXSEG, in Linux's terms. */
 struct tcp_info;

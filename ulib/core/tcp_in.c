@@ -596,6 +596,10 @@ void cse_tcp_input(struct cse_stack *st, const struct cse_ip4_rx *rx)
 	s = cse_port_lookup(&st->tcp, seg.daddr, seg.dport, seg.saddr,
 			    seg.sport);
 	tp = s ? cse_tcp_sk(s) : NULL;
+	/* A connection moving between stacks (handover.h): no RST for it. */
+	if ((!tp || tp->state == CSE_TCP_CLOSED || !s->raddr) &&
+	    cse_tcp_hold_drop(st, seg.daddr, seg.dport, seg.saddr, seg.sport))
+		return;
 	if (!tp || tp->state == CSE_TCP_CLOSED) {
 		cse_tcp_reply_rst(st, &seg);
 		return;
