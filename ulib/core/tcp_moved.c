@@ -30,7 +30,10 @@ static ssize_t cse_tcp_moved_sendto(struct cse_sock *s, const void *buf,
 				    size_t len, int flags,
 				    const struct sockaddr_in *to)
 {
-	(void)buf, (void)len, (void)flags, (void)to;
+	(void)buf;
+	(void)len;
+	(void)flags;
+	(void)to;
 	return cse_tcp_moved_err(s);
 }
 
@@ -38,7 +41,11 @@ static ssize_t cse_tcp_moved_recvfrom(struct cse_sock *s, void *buf,
 				      size_t len, int flags,
 				      struct sockaddr_in *from, int *msg_flags)
 {
-	(void)buf, (void)len, (void)flags, (void)from, (void)msg_flags;
+	(void)buf;
+	(void)len;
+	(void)flags;
+	(void)from;
+	(void)msg_flags;
 	return cse_tcp_moved_err(s);
 }
 
@@ -74,7 +81,8 @@ static int cse_tcp_moved_shutdown(struct cse_sock *s, int how)
 
 static void cse_tcp_moved_unreachable(struct cse_sock *s, int err)
 {
-	(void)s, (void)err;		/* nothing of it is in flight here */
+	(void)s;
+	(void)err;		/* nothing of it is in flight here */
 }
 
 static bool cse_tcp_moved_close(struct cse_sock *s)
@@ -92,7 +100,8 @@ static void cse_tcp_moved_release(struct cse_sock *s)
 static int cse_tcp_moved_ioctl(const struct cse_sock *s, unsigned long req,
 			       int *val)
 {
-	(void)req, (void)val;
+	(void)req;
+	(void)val;
 	return cse_tcp_moved_err(s);
 }
 
