@@ -259,8 +259,8 @@ long cse_ioctl_sock_adopt(struct cse_inst *inst, void __user *uarg)
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
 		return -EFAULT;
-	/* Pairs with the release in cse_ioctl_attach(). */
 	if (!(inst->features & CSE_FEAT_HANDOVER) ||
+	    /* Pairs with the release in cse_ioctl_attach(). */
 	    !smp_load_acquire(&inst->poll_area))
 		return -EBADFD;
 	if (!cse_adopt_valid(&a))
