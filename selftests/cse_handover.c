@@ -7,11 +7,11 @@
  * the connection's steering, port hold and reset tracking. Topology:
  * cse_net.h; the peer's segments come from a raw socket in its namespace.
  */
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include "kselftest_harness.h"
 #include "cse_net.h"
@@ -248,42 +248,10 @@ static void answer_init(FIXTURE_DATA(ho) *self, struct answer *an,
 	an->rport = self->rport;
 }
 
-/*
- * From the peer: one TCP ACK segment from @sport to @dport, through a raw
- * socket (its kernel has no connection for it).
- */
+/* From the peer: one TCP ACK from @sport to @dport (no connection there). */
 static int raw_segment(const struct t_net *t, int sport, int dport)
 {
-	struct sockaddr_in dst = t_sin(t, 1, dport);
-	struct tcphdr th = {
-		.source = htons(sport),
-		.dest = htons(dport),
-		.seq = htonl(1000),
-		.ack_seq = htonl(2000),
-		.doff = 5,
-		.ack = 1,
-		.window = htons(1024),
-	};
-	struct {
-		uint32_t saddr, daddr;
-		uint8_t zero, proto;
-		uint16_t len;
-	} ph = {
-		.saddr = t_addr(t, 2),
-		.daddr = t_addr(t, 1),
-		.proto = IPPROTO_TCP,
-		.len = htons(sizeof(th)),
-	};
-	pid_t pid = t_in_peer(t);
-	int s;
-
-	if (pid)
-		return pid < 0 ? -1 : t_wait(pid);
-	th.check = csum_fold32(csum_add(csum_add(0, &ph, sizeof(ph)), &th,
-					sizeof(th)));
-	s = socket(AF_INET, SOCK_RAW, IPPROTO_TCP);
-	_exit(s < 0 || sendto(s, &th, sizeof(th), 0, (struct sockaddr *)&dst,
-			      sizeof(dst)) != sizeof(th));
+	return t_peer_tcp_segment(t, sport, dport, 0x10);
 }
 
 /* Segments for @dport the instance got within @ms (released). */
@@ -655,6 +623,124 @@ TEST_F(ho, taker_death_cancels)
 	answer_init(self, &an, "x", 1);
 	EXPECT_EQ(-ECANCELED, handover(self->owner.in.fd, &an, 0, request));
 	EXPECT_EQ(0, t_release(self->owner.in.fd, self->filter));
+}
+
+/* The owner's SYN from its port to the peer's, through its TX ring. */
+static int owner_syn(FIXTURE_DATA(ho) *self)
+{
+	struct t_inst *in = &self->owner.in;
+	uint8_t *f = t_tx_buf(in, 0), *th = f + 34;
+	uint32_t n = t_build_ip(f, &self->net, in->att.mac, IPPROTO_TCP, 20);
+
+	memset(th, 0, 20);
+	th[0] = self->lport >> 8;
+	th[1] = self->lport & 0xff;
+	th[2] = self->rport >> 8;
+	th[3] = self->rport & 0xff;
+	th[6] = 0x13;		/* seq 5000 */
+	th[7] = 0x88;
+	th[12] = 5 << 4;
+	th[13] = 0x02;		/* SYN */
+	th[14] = th[15] = 0xff;
+	t_fix_checksums(f);
+	t_tx_publish(in, &n, 1);
+	return t_kick(in->fd);
+}
+
+/* A listener on @port in the peer's namespace for @ms: its pid. */
+static pid_t peer_listen(const struct t_net *t, int port, int ms)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int ready, ls;
+	pid_t pid = t_in_peer_sync(t, &ready);
+
+	if (pid)
+		return pid;
+	sin.sin_port = htons(port);
+	ls = socket(AF_INET, SOCK_STREAM, 0);
+	if (bind(ls, (struct sockaddr *)&sin, sizeof(sin)) || listen(ls, 4) ||
+	    write(ready, "r", 1) != 1)
+		_exit(1);
+	usleep(ms * 1000);
+	_exit(0);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Is @seg a RST from 10.77.X.1:@sport to @dport? */
+static int is_rst(const struct t_net *t, const uint8_t *seg, ssize_t len,
+		  int sport, int dport)
+{
+	const struct iphdr *ip = (const void *)seg;
+	const uint8_t *th = seg + ip->ihl * 4;
+
+	return len >= ip->ihl * 4 + 20 && ip->saddr == t_addr(t, 1) &&
+	       (th[0] << 8 | th[1]) == sport && (th[2] << 8 | th[3]) == dport &&
+	       (th[13] & 0x04);
+}
+
+/*
+ * Watch, in the peer's namespace, for a RST from 10.77.X.1:@sport to
+ * @dport for @ms: its pid once it watches; it exits with 0 when one came.
+ */
+static pid_t peer_rst_watch(const struct t_net *t, int sport, int dport,
+			    int ms)
+{
+	struct timeval tv = { .tv_usec = 50000 };
+	uint8_t buf[2048];
+	long long end;
+	int ready, s;
+	pid_t pid = t_in_peer_sync(t, &ready);
+	ssize_t n;
+
+	if (pid)
+		return pid;
+	s = socket(AF_INET, SOCK_RAW, IPPROTO_TCP);
+	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    write(ready, "r", 1) != 1)
+		_exit(2);
+	for (end = now_ms() + ms; now_ms() < end;) {
+		n = recv(s, buf, sizeof(buf), 0);
+		if (n > 0 && is_rst(t, buf, n, sport, dport))
+			_exit(0);
+	}
+	_exit(1);
+}
+
+TEST_F(ho, reset_at_death_moves_with_the_connection)
+{
+	struct cse_adopt a;
+	struct answer an;
+	pid_t lis, w;
+	char buf[16];
+
+	HO_READY();
+	lis = peer_listen(&self->net, self->rport, 10000);
+	ASSERT_LT(0, lis);
+	/* the owner opens the connection: the module tracks it */
+	ASSERT_EQ(1, owner_syn(self));
+	usleep(100000);
+	answer_init(self, &an, "x", 1);
+	adopt_req(&a, self->sfd, buf, sizeof(buf), 3000);
+	ASSERT_EQ(0, adopt_answered(self, &an, &a));
+	/* the owner's death resets nothing: the flow is not its own any more */
+	w = peer_rst_watch(&self->net, self->lport, self->rport, 700);
+	ASSERT_LT(0, w);
+	t_inst_close(&self->owner.in);
+	EXPECT_EQ(1, t_wait(w));
+	/* the taker's does */
+	w = peer_rst_watch(&self->net, self->lport, self->rport, 3000);
+	ASSERT_LT(0, w);
+	t_inst_close(&self->taker.in);
+	EXPECT_EQ(0, t_wait(w));
+	kill(lis, SIGKILL);
+	t_wait(lis);
 }
 
 static void on_alarm(int sig)

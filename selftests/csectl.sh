@@ -573,7 +573,7 @@ t "--help: the usage on stdout, status 0" test $? = 0 -a -n "$(grep '^usage: cse
 out=$("$C" stats --help)
 t "stats --help: status 0" test $? = 0 -a -n "$(grep '^usage: csectl' <<<"$out")"
 out=$("$C" --version)
-t "--version: the ABI it speaks" test "$out" = "csectl (cse) for ABI 1.4"
+t "--version: the ABI it speaks" test "$out" = "csectl (cse) for ABI 1.5"
 
 run_py
 echo "1..$n"
