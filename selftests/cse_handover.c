@@ -647,15 +647,27 @@ static int owner_syn(FIXTURE_DATA(ho) *self)
 	return t_kick(in->fd);
 }
 
+/*
+ * In a child: let go of the fixture's instances, whose files its copies of
+ * the descriptors and mappings would keep alive.
+ */
+static void drop_instances(FIXTURE_DATA(ho) *self)
+{
+	t_inst_close(&self->owner.in);
+	t_inst_close(&self->taker.in);
+	close(self->sfd);
+}
+
 /* A listener on @port in the peer's namespace for @ms: its pid. */
-static pid_t peer_listen(const struct t_net *t, int port, int ms)
+static pid_t peer_listen(FIXTURE_DATA(ho) *self, int port, int ms)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	int ready, ls;
-	pid_t pid = t_in_peer_sync(t, &ready);
+	pid_t pid = t_in_peer_sync(&self->net, &ready);
 
 	if (pid)
 		return pid;
+	drop_instances(self);
 	sin.sin_port = htons(port);
 	ls = socket(AF_INET, SOCK_STREAM, 0);
 	if (bind(ls, (struct sockaddr *)&sin, sizeof(sin)) || listen(ls, 4) ||
@@ -689,10 +701,11 @@ static int is_rst(const struct t_net *t, const uint8_t *seg, ssize_t len,
  * Watch, in the peer's namespace, for a RST from 10.77.X.1:@sport to
  * @dport for @ms: its pid once it watches; it exits with 0 when one came.
  */
-static pid_t peer_rst_watch(const struct t_net *t, int sport, int dport,
+static pid_t peer_rst_watch(FIXTURE_DATA(ho) *self, int sport, int dport,
 			    int ms)
 {
 	struct timeval tv = { .tv_usec = 50000 };
+	const struct t_net *t = &self->net;
 	uint8_t buf[2048];
 	long long end;
 	int ready, s;
@@ -701,6 +714,7 @@ static pid_t peer_rst_watch(const struct t_net *t, int sport, int dport,
 
 	if (pid)
 		return pid;
+	drop_instances(self);
 	s = socket(AF_INET, SOCK_RAW, IPPROTO_TCP);
 	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
 	    write(ready, "r", 1) != 1)
@@ -721,7 +735,7 @@ TEST_F(ho, reset_at_death_moves_with_the_connection)
 	char buf[16];
 
 	HO_READY();
-	lis = peer_listen(&self->net, self->rport, 10000);
+	lis = peer_listen(self, self->rport, 10000);
 	ASSERT_LT(0, lis);
 	/* the owner opens the connection: the module tracks it */
 	ASSERT_EQ(1, owner_syn(self));
@@ -730,12 +744,12 @@ TEST_F(ho, reset_at_death_moves_with_the_connection)
 	adopt_req(&a, self->sfd, buf, sizeof(buf), 3000);
 	ASSERT_EQ(0, adopt_answered(self, &an, &a));
 	/* the owner's death resets nothing: the flow is not its own any more */
-	w = peer_rst_watch(&self->net, self->lport, self->rport, 700);
+	w = peer_rst_watch(self, self->lport, self->rport, 700);
 	ASSERT_LT(0, w);
 	t_inst_close(&self->owner.in);
 	EXPECT_EQ(1, t_wait(w));
 	/* the taker's does */
-	w = peer_rst_watch(&self->net, self->lport, self->rport, 3000);
+	w = peer_rst_watch(self, self->lport, self->rport, 3000);
 	ASSERT_LT(0, w);
 	t_inst_close(&self->taker.in);
 	EXPECT_EQ(0, t_wait(w));
