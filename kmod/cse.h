@@ -28,6 +28,7 @@ struct cse_sock_info;
 struct sk_buff;
 struct eventfd_ctx;
 struct file;
+struct cse_ho_req;
 
 /* limits.c: module parameters announced by the handshake */
 struct cse_limits {
@@ -79,6 +80,11 @@ struct cse_ring {
  * @backing: the kernel socket's file the socket file holds, or NULL.
  * @flags:   CSE_SOCKET_* of the live file.
  * @index:   the slot's number.
+ * @ho:      the handover request waiting on the slot, or NULL (handover.c,
+ *           under its lock).
+ * @ho_cancelled: the id of the last request withdrawn while it waited on
+ *           the slot (its taker timed out or went), so that an answer to
+ *           it fails with ECANCELED rather than ENOENT.
  */
 struct cse_sock {
 	wait_queue_head_t wq;
@@ -88,6 +94,8 @@ struct cse_sock {
 	struct file *backing;
 	u32 flags;
 	u32 index;
+	struct cse_ho_req *ho;
+	u32 ho_cancelled;
 };
 
 /**
@@ -137,6 +145,16 @@ struct cse_counters {
 	atomic64_t ring_errors;
 	atomic64_t tcp_untracked;
 	atomic64_t addr_blocked;
+	atomic64_t handovers_out;
+	atomic64_t handovers_in;
+};
+
+/* A TCP connection's 4-tuple, seen from the instance's side. */
+struct cse_tuple {
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	__be16 rport;
 };
 
 /* Flags of struct cse_tcp_flow */
@@ -319,6 +337,8 @@ struct cse_arp {
  *            ioctls on that file, which hold it).
  * @ident:    the address the instance claimed, or NULL (written under
  *            RTNL, read under RCU).
+ * @handovers: the handover requests it made as a taker (handover.c, under
+ *            its lock).
  */
 struct cse_inst {
 	refcount_t refs;
@@ -361,6 +381,7 @@ struct cse_inst {
 	char comm[TASK_COMM_LEN];
 	struct file *file;
 	struct cse_ident __rcu *ident;
+	struct list_head handovers;
 };
 
 void cse_limits_get(struct cse_limits *limits);
@@ -425,6 +446,10 @@ bool cse_steer_owns(const struct cse_inst *inst, u8 proto, __be32 saddr,
 bool cse_icmp_is_error(u8 type);
 bool cse_filter_held(const struct cse_filter *f);
 bool cse_steer_shared(const struct cse_filter *f);
+void cse_steer_replace(struct cse_filter *old, struct cse_filter *new);
+struct cse_filter *cse_steer_find_tcp(const struct cse_inst *inst,
+				      __be32 laddr, __be16 lport,
+				      __be32 raddr, __be16 rport);
 
 /* ident.c */
 long cse_ioctl_addr_claim(struct cse_inst *inst, void __user *uarg);
@@ -455,6 +480,8 @@ void cse_flows_destroy(struct cse_inst *inst);
 void cse_flow_tx(struct cse_inst *inst, const struct sk_buff *skb);
 void cse_flow_rx(struct cse_inst *inst, const struct sk_buff *skb);
 void cse_flows_take(struct cse_inst *inst, struct hlist_head *out);
+void cse_flow_move(struct cse_inst *from, struct cse_inst *to, __be32 laddr,
+		   __be32 raddr, __be16 lport, __be16 rport);
 
 /* reset.c */
 void cse_reset_flows(struct cse_inst *inst);
@@ -464,12 +491,26 @@ long cse_ioctl_port_reserve(struct cse_inst *inst, void __user *uarg);
 long cse_ioctl_port_release(struct cse_inst *inst, void __user *uarg);
 long cse_ioctl_port_accept(struct cse_inst *inst, void __user *uarg);
 void cse_port_release_all(struct cse_inst *inst);
+struct cse_filter *cse_filter_alloc(struct cse_inst *inst);
+void cse_filter_link(struct cse_inst *inst, struct cse_filter *f);
+void cse_filter_unlink(struct cse_inst *inst, struct cse_filter *f);
+void cse_filter_destroy(struct cse_filter *f);
+
+/* handover.c */
+long cse_ioctl_sock_adopt(struct cse_inst *inst, void __user *uarg);
+long cse_ioctl_sock_handover(struct cse_inst *inst, void __user *uarg);
+void cse_handover_release(struct cse_inst *inst);
+
+/* handmove.c */
+int cse_handmove(struct cse_inst *owner, struct cse_inst *taker,
+		 const struct cse_tuple *t, u32 *id);
 
 /* sockfile.c */
 int cse_socks_create(struct cse_area *area, u64 socks, u32 entries);
 void cse_socks_destroy(struct cse_area *area);
 long cse_ioctl_socket(struct cse_inst *inst, void __user *uarg);
 void cse_socks_kill(struct cse_inst *inst);
+struct cse_sock *cse_sock_of(struct file *file);
 
 /* sockwake.c */
 __poll_t cse_sock_readiness(struct cse_sock *s);

@@ -78,6 +78,10 @@ static const struct cse_ioctl_desc cse_ioctls[] = {
 					   cse_ioctl_port_accept },
 	[_IOC_NR(CSE_IOC_ADDR_CLAIM)] = { CSE_IOC_ADDR_CLAIM, true,
 					  cse_ioctl_addr_claim },
+	[_IOC_NR(CSE_IOC_SOCK_ADOPT)] = { CSE_IOC_SOCK_ADOPT, true,
+					  cse_ioctl_sock_adopt },
+	[_IOC_NR(CSE_IOC_SOCK_HANDOVER)] = { CSE_IOC_SOCK_HANDOVER, true,
+					     cse_ioctl_sock_handover },
 };
 
 static int cse_dev_open(struct inode *inode, struct file *file)

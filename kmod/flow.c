@@ -146,13 +146,29 @@ static bool cse_flow_waits_fin_ack(const struct cse_tcp_flow *f)
 	       CSE_FLOW_FIN_OUT;
 }
 
-/* Under fl->lock: the flow ended. */
-static void cse_flow_forget(struct cse_flows *fl, struct cse_tcp_flow *f)
+/* Under fl->lock: out of the table. */
+static void cse_flow_unlink(struct cse_flows *fl, struct cse_tcp_flow *f)
 {
 	if (cse_flow_waits_fin_ack(f))
 		WRITE_ONCE(fl->closing, fl->closing - 1);
 	hlist_del(&f->node);
 	fl->count--;
+}
+
+/* Under fl->lock: into the table, its addresses set. */
+static void cse_flow_link(struct cse_flows *fl, struct cse_tcp_flow *f)
+{
+	hlist_add_head(&f->node, cse_flow_bucket(fl, f->laddr, f->raddr,
+						 f->lport, f->rport));
+	fl->count++;
+	if (cse_flow_waits_fin_ack(f))
+		WRITE_ONCE(fl->closing, fl->closing + 1);
+}
+
+/* Under fl->lock: the flow ended. */
+static void cse_flow_forget(struct cse_flows *fl, struct cse_tcp_flow *f)
+{
+	cse_flow_unlink(fl, f);
 	kfree(f);
 }
 
@@ -195,9 +211,7 @@ static bool cse_flow_add(struct cse_inst *inst, struct cse_tcp_flow *f,
 	f->lport = s->sport;
 	f->rport = s->dport;
 	f->snd_nxt = s->end;
-	hlist_add_head(&f->node, cse_flow_bucket(fl, f->laddr, f->raddr,
-						 f->lport, f->rport));
-	fl->count++;
+	cse_flow_link(fl, f);
 	return true;
 }
 
@@ -311,6 +325,38 @@ void cse_flow_rx(struct cse_inst *inst, const struct sk_buff *skb)
 	if (f)
 		cse_flow_received(fl, f, &s);
 	spin_unlock(&fl->lock);
+}
+
+/*
+ * The connection of this tuple moves from @from to @to (handmove.c): so
+ * does its tracking, and with it the reset at death. A flow @to cannot
+ * track (it has max_tcp_flows) is counted in its tcp_untracked.
+ */
+void cse_flow_move(struct cse_inst *from, struct cse_inst *to, __be32 laddr,
+		   __be32 raddr, __be16 lport, __be16 rport)
+{
+	struct cse_flows *fl = &from->flows;
+	struct cse_tcp_flow *f;
+	bool full;
+
+	spin_lock_bh(&fl->lock);
+	f = cse_flow_find(fl, laddr, raddr, lport, rport);
+	if (f)
+		cse_flow_unlink(fl, f);
+	spin_unlock_bh(&fl->lock);
+	if (!f)
+		return;
+	fl = &to->flows;
+	spin_lock_bh(&fl->lock);
+	full = fl->count >= to->limits.max_tcp_flows ||
+	       cse_flow_find(fl, laddr, raddr, lport, rport);
+	if (!full)
+		cse_flow_link(fl, f);
+	spin_unlock_bh(&fl->lock);
+	if (full) {
+		atomic64_inc(&to->stats.tcp_untracked);
+		kfree(f);
+	}
 }
 
 /* Move every flow to @out, leaving the table empty. */

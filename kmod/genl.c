@@ -309,6 +309,8 @@ static const size_t cse_genl_counters[CSE_STATS_A_MAX + 1] = {
 	[CSE_STATS_A_EV_DROPPED] = CSE_COUNTER(ev_dropped),
 	[CSE_STATS_A_RING_ERRORS] = CSE_COUNTER(ring_errors),
 	[CSE_STATS_A_ADDR_BLOCKED] = CSE_COUNTER(addr_blocked),
+	[CSE_STATS_A_HANDOVERS_OUT] = CSE_COUNTER(handovers_out),
+	[CSE_STATS_A_HANDOVERS_IN] = CSE_COUNTER(handovers_in),
 };
 
 /* CSE_A_STATS: the counters, as CSE_IOC_GET_STATS reports them. */

@@ -18,7 +18,8 @@
  */
 #define CSE_FEATURES_SUPPORTED	(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD | \
 				 CSE_FEAT_SHARED_PORTS | CSE_FEAT_SOCK_INFO | \
-				 CSE_FEAT_ADDR | CSE_FEAT_WAIT_RINGS)
+				 CSE_FEAT_ADDR | CSE_FEAT_WAIT_RINGS | \
+				 CSE_FEAT_HANDOVER)
 
 /*
  * Only @major, @minor and @want are inputs; everything after them is written

@@ -64,6 +64,7 @@ struct cse_inst *cse_inst_create(void)
 	atomic_set(&inst->ring_waiters, 0);
 	INIT_LIST_HEAD(&inst->node);
 	INIT_LIST_HEAD(&inst->filters);
+	INIT_LIST_HEAD(&inst->handovers);
 	inst->net = get_net(current->nsproxy->net_ns);
 	inst->cred = get_current_cred();
 	inst->owner = get_pid(task_tgid(current));
@@ -148,7 +149,8 @@ void cse_inst_put(struct cse_inst *inst)
 /*
  * The instance's own file was released: its last descriptor was closed and
  * its last mapping unmapped. Everything that acts on the network goes now,
- * as if no socket file existed: its TCP flows are reset while it still owns
+ * as if no socket file existed: its handover requests end (handover.c),
+ * its TCP flows are reset while it still owns
  * their ports (reset.c), then ports, filters, the RX hook, the device go.
  * Socket files that outlive it keep only the area alive (their slots live
  * there) and poll as hung up; the last of them frees the instance.
@@ -156,6 +158,7 @@ void cse_inst_put(struct cse_inst *inst)
 void cse_inst_close(struct cse_inst *inst)
 {
 	cse_socks_kill(inst);
+	cse_handover_release(inst);
 	cse_reset_flows(inst);
 	cse_port_release_all(inst);
 	cse_netdev_release(inst);

@@ -162,13 +162,24 @@ static int cse_port_hold(struct cse_inst *inst, struct cse_port *p,
 	return 0;
 }
 
+/* A new, empty filter of @inst; its id comes with cse_filter_link(). */
+struct cse_filter *cse_filter_alloc(struct cse_inst *inst)
+{
+	struct cse_filter *f;
+
+	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
+	if (f)
+		f->inst = inst;
+	return f;
+}
+
 static struct cse_filter *cse_filter_create(struct cse_inst *inst,
 					    struct cse_port *p)
 {
 	struct cse_filter *f;
 	int err;
 
-	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
+	f = cse_filter_alloc(inst);
 	if (!f)
 		return ERR_PTR(-ENOMEM);
 	err = cse_port_hold(inst, p, f);
@@ -176,15 +187,12 @@ static struct cse_filter *cse_filter_create(struct cse_inst *inst,
 		kfree(f);
 		return ERR_PTR(err);
 	}
-	f->inst = inst;
-	f->id = ++inst->filter_id;
 	f->laddr = p->local_addr;
 	f->raddr = p->remote_addr;
 	f->lport = p->local_port;
 	f->rport = p->remote_port;
 	f->proto = p->proto;
 	f->accepting = p->flags & CSE_PORT_ACCEPTING;
-	p->id = f->id;
 	if (cse_steer_shared(f))
 		p->flags |= CSE_PORT_SHARED;
 	return f;
@@ -203,7 +211,7 @@ static void cse_filter_free(struct rcu_head *rcu)
  * socket, until a grace period has passed. The port itself is given back
  * at once (module exit waits for the callbacks: rcu_barrier()).
  */
-static void cse_filter_destroy(struct cse_filter *f)
+void cse_filter_destroy(struct cse_filter *f)
 {
 	if (f->sock)
 		sock_release(f->sock);
@@ -212,12 +220,29 @@ static void cse_filter_destroy(struct cse_filter *f)
 	call_rcu(&f->rcu, cse_filter_free);
 }
 
-static void cse_filter_remove(struct cse_inst *inst, struct cse_filter *f)
+/*
+ * Into the instance's list, where ioctls and dumps find it, with the
+ * instance's next id (inst->lock).
+ */
+void cse_filter_link(struct cse_inst *inst, struct cse_filter *f)
 {
-	cse_steer_del(f);
+	f->id = ++inst->filter_id;
+	list_add_tail(&f->node, &inst->filters);
+	WRITE_ONCE(inst->nr_filters, inst->nr_filters + 1);
+}
+
+/* Out of the instance's list (inst->lock); steering is the caller's. */
+void cse_filter_unlink(struct cse_inst *inst, struct cse_filter *f)
+{
 	list_del(&f->node);
 	WRITE_ONCE(inst->nr_filters, inst->nr_filters - 1);
 	cse_genl_filter(inst, f, false);
+}
+
+static void cse_filter_remove(struct cse_inst *inst, struct cse_filter *f)
+{
+	cse_steer_del(f);
+	cse_filter_unlink(inst, f);
 	cse_filter_destroy(f);
 }
 
@@ -248,13 +273,13 @@ long cse_ioctl_port_reserve(struct cse_inst *inst, void __user *uarg)
 		ret = PTR_ERR(f);
 		goto out;
 	}
+	p.id = inst->filter_id + 1;
 	if (copy_to_user(uarg, &p, sizeof(p))) {
 		cse_filter_destroy(f);
 		ret = -EFAULT;
 		goto out;
 	}
-	list_add_tail(&f->node, &inst->filters);
-	WRITE_ONCE(inst->nr_filters, inst->nr_filters + 1);
+	cse_filter_link(inst, f);
 	cse_steer_add(f);
 	cse_genl_filter(inst, f, true);
 	ret = 0;

@@ -130,6 +130,12 @@ static const struct file_operations cse_sock_fops = {
 	.llseek = noop_llseek,
 };
 
+/* The slot of a socket file of ours, or NULL for any other file. */
+struct cse_sock *cse_sock_of(struct file *file)
+{
+	return file->f_op == &cse_sock_fops ? file->private_data : NULL;
+}
+
 static int cse_socket_check(const struct cse_socket *req)
 {
 	if (req->flags & ~CSE_SOCKET_FLAGS_ALL)

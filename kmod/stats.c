@@ -27,6 +27,8 @@ long cse_ioctl_get_stats(struct cse_inst *inst, void __user *uarg)
 	st.ring_errors = atomic64_read(&c->ring_errors);
 	st.tcp_untracked = atomic64_read(&c->tcp_untracked);
 	st.addr_blocked = atomic64_read(&c->addr_blocked);
+	st.handovers_out = atomic64_read(&c->handovers_out);
+	st.handovers_in = atomic64_read(&c->handovers_in);
 	if (copy_to_user(uarg, &st, sizeof(st)))
 		return -EFAULT;
 	return 0;

@@ -67,6 +67,18 @@ void cse_steer_del(struct cse_filter *f)
 	spin_unlock_bh(&cse_steer_lock);
 }
 
+/*
+ * @new takes @old's place at once (handmove.c): RX readers see one or the
+ * other, never neither. @old may still be seen until a grace period.
+ */
+void cse_steer_replace(struct cse_filter *old, struct cse_filter *new)
+{
+	new->age = old->age;
+	spin_lock_bh(&cse_steer_lock);
+	hlist_replace_rcu(&old->hnode, &new->hnode);
+	spin_unlock_bh(&cse_steer_lock);
+}
+
 /* The flow as seen from the instance: local is the destination of RX. */
 struct cse_flow {
 	__be32 laddr;
@@ -165,6 +177,32 @@ static bool cse_steer_lookup(const struct cse_inst *inst,
 	const struct cse_filter *f = cse_steer_pick(fl, syn);
 
 	return f && f->inst == inst;
+}
+
+/*
+ * The filter of @inst that gets the segments (not SYNs) of a TCP flow, or
+ * NULL when another instance's does or none matches. Stays valid while
+ * the caller holds inst->lock, under which filters are removed.
+ */
+struct cse_filter *cse_steer_find_tcp(const struct cse_inst *inst,
+				      __be32 laddr, __be16 lport,
+				      __be32 raddr, __be16 rport)
+{
+	const struct cse_flow fl = {
+		.proto = IPPROTO_TCP,
+		.laddr = laddr,
+		.lport = lport,
+		.raddr = raddr,
+		.rport = rport,
+	};
+	const struct cse_filter *f;
+
+	rcu_read_lock();
+	f = cse_steer_pick(&fl, false);
+	if (f && f->inst != inst)
+		f = NULL;
+	rcu_read_unlock();
+	return (struct cse_filter *)f;
 }
 
 /*

@@ -498,7 +498,7 @@ TEST_F(att, stats_start_at_zero_and_check_reserved)
 	ASSERT_EQ(0, cse_ioctl(self->fd, CSE_IOC_GET_STATS, &st));
 	for (size_t i = 0; i < sizeof(st) / 8; i++)
 		EXPECT_EQ(0ULL, ((uint64_t *)&st)[i]);
-	st.reserved[3] = 1;
+	st.reserved[1] = 1;
 	EXPECT_EQ(-EINVAL, cse_ioctl(self->fd, CSE_IOC_GET_STATS, &st));
 	fd = cse_open();
 	ASSERT_LE(0, fd);

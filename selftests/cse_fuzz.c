@@ -29,7 +29,7 @@
 #define FZ_SLOTS	3
 #define FZ_PORTS	16
 #define FZ_SOCKS	8	/* socket files a thread keeps */
-#define FZ_OPS		22
+#define FZ_OPS		24
 
 struct fz_slot {
 	int fd;
@@ -407,6 +407,57 @@ static void op_sock_wake(struct fz_thread *t, struct fz_slot *s)
 	ioctl(s->fd, CSE_IOC_SOCK_WAKE, &w);
 }
 
+/*
+ * Ask for the connection of one of the thread's socket files (of this
+ * instance, another, or a dead one), waiting a few milliseconds at most.
+ */
+static void op_adopt(struct fz_thread *t, struct fz_slot *s)
+{
+	struct cse_adopt a;
+
+	memset(&a, 0, sizeof(a));
+	a.fd = pick(t, 8) ? t->socks[pick(t, FZ_SOCKS)] : (int)some_u32(t);
+	a.buf = (uintptr_t)t->buf;
+	a.buf_len = pick(t, 4) ? sizeof(t->buf) : pick(t, 16);
+	if (!pick(t, 8))
+		fill(t, &a, sizeof(a));
+	else if (!pick(t, 8))
+		((uint8_t *)&a)[pick(t, sizeof(a))] ^= 1 << pick(t, 8);
+	a.timeout_ms = 1 + pick(t, 20);
+	ioctl(s->fd, CSE_IOC_SOCK_ADOPT, &a);
+}
+
+/* Answer whatever request there may be, with junk now and then. */
+static void op_handover(struct fz_thread *t, struct fz_slot *s)
+{
+	struct cse_handover h;
+
+	memset(&h, 0, sizeof(h));
+	h.slot = pick(t, 8) ? pick(t, s->att.sock_entries + 1) : some_u32(t);
+	h.request = pick(t, 2) ? 0 : pick(t, 4) ? pick(t, 64) : some_u32(t);
+	switch (pick(t, 4)) {
+	case 0:
+		h.status = -(int)pick(t, 200);
+		break;
+	case 1:
+		h.status = (int)some_u32(t);
+		break;
+	default:
+		h.blob = (uintptr_t)t->buf;
+		h.blob_len = pick(t, 8) ? pick(t, sizeof(t->buf)) : some_u32(t);
+		h.laddr = t_addr(&t->fz->net, 1);
+		h.raddr = t_addr(&t->fz->net, 2);
+		h.lport = htons(t->fz->port_base + pick(t, FZ_PORTS));
+		h.rport = htons(pick(t, 4) + 9000);
+		break;
+	}
+	if (!pick(t, 8))
+		fill(t, &h, sizeof(h));
+	if (h.blob_len > sizeof(t->buf) && h.blob_len <= CSE_MAX_HANDOVER_BLOB)
+		h.blob = pick(t, 2) ? 0 : rnd(t);	/* EFAULT, never a read */
+	ioctl(s->fd, CSE_IOC_SOCK_HANDOVER, &h);
+}
+
 /* On a socket file: poll, wait briefly, dup, close, or any ioctl. */
 static void op_sock_file(struct fz_thread *t)
 {
@@ -446,7 +497,7 @@ static void op_sock_file(struct fz_thread *t)
 	default:
 		fill(t, t->buf, sizeof(t->buf));
 		ioctl(fd, _IOC(pick(t, 4), CSE_IOC_MAGIC,
-			       pick(t, 2) ? 0x40 : pick(t, 12), pick(t, 64)),
+			       pick(t, 2) ? 0x40 : pick(t, 14), pick(t, 64)),
 		      t->buf);
 		break;
 	}
@@ -455,7 +506,7 @@ static void op_sock_file(struct fz_thread *t)
 /* Any ioctl number of our magic, any size and direction, any pointer. */
 static void op_raw_ioctl(struct fz_thread *t, int fd)
 {
-	unsigned long cmd = _IOC(pick(t, 4), CSE_IOC_MAGIC, pick(t, 12),
+	unsigned long cmd = _IOC(pick(t, 4), CSE_IOC_MAGIC, pick(t, 14),
 				 pick(t, 3) ? pick(t, 300) : 0);
 	void *arg;
 
@@ -553,6 +604,12 @@ static void fz_op(struct fz_thread *t)
 		break;
 	case 21:
 		op_addr(t, s);
+		break;
+	case 22:
+		op_adopt(t, s);
+		break;
+	case 23:
+		op_handover(t, s);
 		break;
 	default:
 		/* another thread's instance, racing with it */

@@ -37,18 +37,19 @@ TEST_F(dev, hello_succeeds_with_sane_reply)
 	ASSERT_EQ(0, cse_ioctl(self->fd, CSE_IOC_HELLO, &h));
 	EXPECT_EQ(CSE_ABI_MAJOR, (int)h.major);
 	EXPECT_EQ(CSE_ABI_MINOR, (int)h.minor);
-	EXPECT_EQ(4, (int)h.minor);
+	EXPECT_EQ(5, (int)h.minor);
 	EXPECT_NE(0U, h.instance_id);
 	/*
-	 * nothing wanted, nothing granted; 1.4 implements six features
+	 * nothing wanted, nothing granted; 1.5 implements seven features
 	 * (1.2 added the netlink family, no feature bit; 1.3 shared ports and
 	 * the socket table; 1.4 an address of the instance's own and waits
-	 * that run the rings)
+	 * that run the rings; 1.5 handing a connection over)
 	 */
 	EXPECT_EQ(0ULL, h.features);
 	EXPECT_EQ((__u64)(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD |
 			  CSE_FEAT_SHARED_PORTS | CSE_FEAT_SOCK_INFO |
-			  CSE_FEAT_ADDR | CSE_FEAT_WAIT_RINGS),
+			  CSE_FEAT_ADDR | CSE_FEAT_WAIT_RINGS |
+			  CSE_FEAT_HANDOVER),
 		  h.supported);
 	EXPECT_EQ(0U, h.flags);
 	EXPECT_EQ(0U, h.__pad);

@@ -587,4 +587,44 @@ static inline int checksums_ok(const uint8_t *frame, uint32_t len)
 	return csum_fold32(sum) == 0xffff;
 }
 
+/*
+ * From the peer: one TCP segment with @flags (the header's flags byte)
+ * from port @sport to 10.77.X.1:@dport, through a raw socket: the peer's
+ * kernel has no connection for it and never sends such a segment
+ * unprompted. Returns 0 when sent.
+ */
+static inline int t_peer_tcp_segment(const struct t_net *t, int sport,
+				     int dport, uint8_t flags)
+{
+	struct sockaddr_in dst = t_sin(t, 1, dport);
+	/* seq 1000, ack 2000, 20 bytes, window 1024 */
+	uint8_t th[20] = {
+		sport >> 8, sport & 0xff, dport >> 8, dport & 0xff,
+		0, 0, 0x03, 0xe8, 0, 0, 0x07, 0xd0, 5 << 4, flags, 0x04, 0,
+	};
+	struct {
+		uint32_t saddr, daddr;
+		uint8_t zero, proto;
+		uint16_t len;
+	} ph = {
+		.saddr = t_addr(t, 2),
+		.daddr = t_addr(t, 1),
+		.proto = IPPROTO_TCP,
+		.len = htons(sizeof(th)),
+	};
+	pid_t pid = t_in_peer(t);
+	uint16_t sum;
+	int s;
+
+	if (pid)
+		return pid < 0 ? -1 : t_wait(pid);
+	sum = ~csum_fold32(csum_add(csum_add(0, &ph, sizeof(ph)), th,
+				    sizeof(th)));
+	th[16] = sum >> 8;
+	th[17] = sum & 0xff;
+	s = socket(AF_INET, SOCK_RAW, IPPROTO_TCP);
+	_exit(s < 0 || sendto(s, th, sizeof(th), 0, (struct sockaddr *)&dst,
+			      sizeof(dst)) != sizeof(th));
+}
+
 #endif /* CSE_SELFTEST_NET_H */

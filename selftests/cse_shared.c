@@ -87,43 +87,10 @@ static int set_accepting(int fd, uint32_t id, bool on)
 	return ioctl(fd, CSE_IOC_PORT_ACCEPT, &p) ? -errno : 0;
 }
 
-/*
- * From the peer: one TCP segment with @flags from port @sport to the
- * shared port, through a raw socket (the peer's kernel has no connection
- * for it, and never sends an ACK unprompted).
- */
+/* From the peer: one TCP segment with @flags to the shared port. */
 static int raw_segment(FIXTURE_DATA(shared) *self, int sport, uint8_t flags)
 {
-	struct sockaddr_in dst = t_sin(&self->net, 1, self->port);
-	struct tcphdr th = {
-		.source = htons(sport),
-		.dest = htons(self->port),
-		.seq = htonl(1000),
-		.ack_seq = htonl(2000),
-		.doff = 5,
-		.window = htons(1024),
-	};
-	struct {
-		uint32_t saddr, daddr;
-		uint8_t zero, proto;
-		uint16_t len;
-	} ph = {
-		.saddr = t_addr(&self->net, 2),
-		.daddr = t_addr(&self->net, 1),
-		.proto = IPPROTO_TCP,
-		.len = htons(sizeof(th)),
-	};
-	pid_t pid = t_in_peer(&self->net);
-	int s;
-
-	if (pid)
-		return pid < 0 ? -1 : t_wait(pid);
-	((uint8_t *)&th)[13] = flags;
-	th.check = csum_fold32(csum_add(csum_add(0, &ph, sizeof(ph)), &th,
-					sizeof(th)));
-	s = socket(AF_INET, SOCK_RAW, IPPROTO_TCP);
-	_exit(s < 0 || sendto(s, &th, sizeof(th), 0, (struct sockaddr *)&dst,
-			      sizeof(dst)) != sizeof(th));
+	return t_peer_tcp_segment(&self->net, sport, self->port, flags);
 }
 
 /* @n connection attempts (SYNs) from the peer's kernel, all at once. */

@@ -261,7 +261,7 @@ t "stats ID: rx_frames and rx_bytes of the traffic" \
 "$C" stats --json "$srv" >"$work/stats.json"
 py "stats --json ID: every counter" "$work/stats.json" \
 	"len(j) == 1 and j[0]['instance'] == $srv" \
-	"sorted(j[0]) == sorted(['instance', 'rx_frames', 'rx_bytes', 'rx_dropped', 'tx_frames', 'tx_bytes', 'tx_rejected', 'tx_errors', 'ev_events', 'ev_dropped', 'ring_errors', 'addr_blocked'])" \
+	"sorted(j[0]) == sorted(['instance', 'rx_frames', 'rx_bytes', 'rx_dropped', 'tx_frames', 'tx_bytes', 'tx_rejected', 'tx_errors', 'ev_events', 'ev_dropped', 'ring_errors', 'addr_blocked', 'handovers_out', 'handovers_in'])" \
 	"j[0]['rx_frames'] >= 3"
 "$C" stats --watch 0.2 --count 2 --json >"$work/watch.jsonl"
 t "stats --watch --count 2 --json: two JSON lines" \
@@ -573,7 +573,7 @@ t "--help: the usage on stdout, status 0" test $? = 0 -a -n "$(grep '^usage: cse
 out=$("$C" stats --help)
 t "stats --help: status 0" test $? = 0 -a -n "$(grep '^usage: csectl' <<<"$out")"
 out=$("$C" --version)
-t "--version: the ABI it speaks" test "$out" = "csectl (cse) for ABI 1.4"
+t "--version: the ABI it speaks" test "$out" = "csectl (cse) for ABI 1.5"
 
 run_py
 echo "1..$n"

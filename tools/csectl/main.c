@@ -556,7 +556,7 @@ static void show_human(const struct inst *i, const struct vec *filters,
 	if (st) {
 		printf("  counters\n");
 		for (int a = CSE_STATS_A_RX_FRAMES; a <= CSE_STATS_A_MAX; a++)
-			printf("    %-12s %llu\n", stats_name(a),
+			printf("    %-13s %llu\n", stats_name(a),
 			       (unsigned long long)st->v[a]);
 	}
 }
@@ -731,8 +731,8 @@ static void stats_print(const struct vec *cur, const struct vec *prev,
 		return;
 	}
 	struct table *t = table_new(a->watch ?
-		"INSTANCE> RX_FRAMES> RX/S> RX_BYTES> RX_DROPPED> TX_FRAMES> TX/S> TX_BYTES> TX_REJECTED> TX_ERRORS> EV_EVENTS> EV_DROPPED> RING_ERRORS> ADDR_BLOCKED>" :
-		"INSTANCE> RX_FRAMES> RX_BYTES> RX_DROPPED> TX_FRAMES> TX_BYTES> TX_REJECTED> TX_ERRORS> EV_EVENTS> EV_DROPPED> RING_ERRORS> ADDR_BLOCKED>");
+		"INSTANCE> RX_FRAMES> RX/S> RX_BYTES> RX_DROPPED> TX_FRAMES> TX/S> TX_BYTES> TX_REJECTED> TX_ERRORS> EV_EVENTS> EV_DROPPED> RING_ERRORS> ADDR_BLOCKED> HANDOVERS_OUT> HANDOVERS_IN>" :
+		"INSTANCE> RX_FRAMES> RX_BYTES> RX_DROPPED> TX_FRAMES> TX_BYTES> TX_REJECTED> TX_ERRORS> EV_EVENTS> EV_DROPPED> RING_ERRORS> ADDR_BLOCKED> HANDOVERS_OUT> HANDOVERS_IN>");
 
 	for (size_t n = 0; n < cur->n; n++) {
 		const struct stats *s = (struct stats *)cur->v + n;

@@ -342,6 +342,8 @@ const char *stats_name(int attr)
 	case CSE_STATS_A_EV_DROPPED: return "ev_dropped";
 	case CSE_STATS_A_RING_ERRORS: return "ring_errors";
 	case CSE_STATS_A_ADDR_BLOCKED: return "addr_blocked";
+	case CSE_STATS_A_HANDOVERS_OUT: return "handovers_out";
+	case CSE_STATS_A_HANDOVERS_IN: return "handovers_in";
 	}
 	return "unknown";
 }
@@ -359,6 +361,7 @@ void features_str(uint64_t f, char *buf, size_t len)
 		{ CSE_FEAT_SOCK_INFO, "sock-info" },
 		{ CSE_FEAT_ADDR, "addr" },
 		{ CSE_FEAT_WAIT_RINGS, "wait-rings" },
+		{ CSE_FEAT_HANDOVER, "handover" },
 	};
 	size_t n = 0;
 

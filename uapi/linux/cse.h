@@ -362,6 +362,14 @@
  *      (CSE_EVENTFD_RINGS) and &cse_attach.ring_sleepers, the former
  *      @reserved of struct cse_attach (see "Waiting threads that run the
  *      rings").
+ * 1.5: handing a TCP connection over from one instance to another
+ *      (CSE_FEAT_HANDOVER, see "Handing a connection over"):
+ *      CSE_IOC_SOCK_ADOPT and struct cse_adopt, CSE_IOC_SOCK_HANDOVER and
+ *      struct cse_handover, CSE_EV_SOCK_HANDOVER, CSE_SLOT_HANDOVER,
+ *      CSE_MAX_HANDOVER_BLOB, cse_stats.handovers_out and
+ *      cse_stats.handovers_in (reserved fields before), the generic
+ *      netlink attributes CSE_STATS_A_HANDOVERS_OUT and
+ *      CSE_STATS_A_HANDOVERS_IN.
  */
 #ifndef _UAPI_LINUX_CSE_H
 #define _UAPI_LINUX_CSE_H
@@ -374,7 +382,7 @@
 
 /* The ABI this header describes. */
 #define CSE_ABI_MAJOR		1
-#define CSE_ABI_MINOR		4
+#define CSE_ABI_MINOR		5
 
 /*
  * Feature bits, negotiated by CSE_IOC_HELLO. Each minor that adds an
@@ -386,9 +394,11 @@
 #define CSE_FEAT_SOCK_INFO	0x8ULL	/* the socket table (1.3) */
 #define CSE_FEAT_ADDR		0x10ULL	/* an address of its own (1.4) */
 #define CSE_FEAT_WAIT_RINGS	0x20ULL	/* CSE_SOCK_WAIT_RINGS (1.4) */
+#define CSE_FEAT_HANDOVER	0x40ULL	/* connection handover (1.5) */
 #define CSE_FEATURES_ALL	(CSE_FEAT_SOCKETS | CSE_FEAT_PORT_FD | \
 				 CSE_FEAT_SHARED_PORTS | CSE_FEAT_SOCK_INFO | \
-				 CSE_FEAT_ADDR | CSE_FEAT_WAIT_RINGS)
+				 CSE_FEAT_ADDR | CSE_FEAT_WAIT_RINGS | \
+				 CSE_FEAT_HANDOVER)
 
 /**
  * struct cse_hello - the handshake, argument of CSE_IOC_HELLO
@@ -678,6 +688,10 @@ struct cse_desc {
  *                     and @value2 as for CSE_EV_ADDR_ADD.
  * @CSE_EV_SOCK_RELEASED: the last reference to a socket file went; @value is
  *                     its slot. @ifindex is 0.
+ * @CSE_EV_SOCK_HANDOVER: another instance asks for the connection of a
+ *                     socket file (CSE_IOC_SOCK_ADOPT, 1.5); @value is its
+ *                     slot, @value2 the request's id, to answer with
+ *                     CSE_IOC_SOCK_HANDOVER. @ifindex is 0.
  */
 enum cse_event_type {
 	CSE_EV_OVERFLOW = 1,
@@ -689,6 +703,7 @@ enum cse_event_type {
 	CSE_EV_ADDR_ADD = 7,
 	CSE_EV_ADDR_DEL = 8,
 	CSE_EV_SOCK_RELEASED = 9,
+	CSE_EV_SOCK_HANDOVER = 10,
 };
 
 /**
@@ -735,6 +750,10 @@ struct cse_event {
  *              flows are not reset when the instance dies
  *              (Documentation/security.rst). Reported by CSE_IOC_GET_STATS
  *              only; 0 from modules before it.
+ * @handovers_out: (k) connections this instance handed over to another
+ *              (CSE_IOC_SOCK_HANDOVER that moved one; 1.5).
+ * @handovers_in: (k) connections this instance took over from another
+ *              (moved to it for its CSE_IOC_SOCK_ADOPT; 1.5).
  * @reserved:   must be 0 on entry; the module writes 0.
  *
  * Counters start at 0 with the instance and never reset. They stay readable
@@ -753,7 +772,9 @@ struct cse_stats {
 	__u64 tx_errors;
 	__u64 tcp_untracked;
 	__u64 addr_blocked;
-	__u64 reserved[4];
+	__u64 handovers_out;
+	__u64 handovers_in;
+	__u64 reserved[2];
 };
 
 /*
@@ -873,6 +894,7 @@ struct cse_eventfd {
 /* struct cse_sock_slot @kflags bits (module-written) */
 #define CSE_SLOT_SLEEPING	0x1U	/* someone polls or waits: wake */
 #define CSE_SLOT_RELEASED	0x2U	/* the socket file is gone */
+#define CSE_SLOT_HANDOVER	0x4U	/* a handover request waits (1.5) */
 
 /**
  * struct cse_sock_slot - one socket's readiness, in the shared area
@@ -1103,6 +1125,157 @@ struct cse_addr {
 #define CSE_MAX_PORTS		1024
 
 /*
+ * Handing a connection over (1.5, CSE_FEAT_HANDOVER)
+ * ---------------------------------------------------
+ * A server that accepts and then forks (the child serves the connection)
+ * leaves the child a socket file of the parent's instance, while the
+ * connection lives in the parent's stack. When the child first uses it,
+ * its own instance (the "taker") asks the parent's (the "owner") for the
+ * connection with CSE_IOC_SOCK_ADOPT on the socket file's descriptor. The
+ * module posts the request to the owner: it sets CSE_SLOT_HANDOVER in the
+ * slot's @kflags, writes a CSE_EV_SOCK_HANDOVER event (slot and request
+ * id) and wakes the owner as for any event. The owner's library answers
+ * with CSE_IOC_SOCK_HANDOVER: either a refusal (an errno, which the
+ * taker's call returns) or the connection's state as an opaque blob and
+ * its 4-tuple. After a CSE_EV_OVERFLOW the owner scans @kflags for
+ * CSE_SLOT_HANDOVER and answers with request 0.
+ *
+ * The answer moves the connection at once, in the owner's call: the
+ * steering of its exact 4-tuple (a connected filter the taker then holds),
+ * the hold of its port (the owner's connected filter of the tuple moves to
+ * the taker; when the connection came through a listening filter, the
+ * taker's new filter holds the listening socket's file, as a pin does) and
+ * the module's tracking of the connection for resets at death. Frames of
+ * the tuple from then on go to the taker's RX ring, and only the taker may
+ * send them; until the taker's stack has imported the blob it drops them,
+ * and the peer retransmits. A frame is never steered to an instance that
+ * no longer has the connection's state: the move happens only while the
+ * taker still waits (else CSE_IOC_SOCK_HANDOVER fails with ECANCELED and
+ * nothing moved).
+ *
+ * Possession of the socket file's descriptor is the capability, as with
+ * SCM_RIGHTS: any process holding it may ask. Both instances must be
+ * attached to the same device in the same network namespace. The blob
+ * goes from the owner's memory to the taker's through the module, copied,
+ * never looked at; it is at most CSE_MAX_HANDOVER_BLOB bytes.
+ */
+#define CSE_MAX_HANDOVER_BLOB	(16U << 20)
+
+/**
+ * struct cse_adopt - take a connection over, argument of CSE_IOC_SOCK_ADOPT
+ * @fd:         (u) a socket file of another instance attached to the same
+ *              device, for a TCP connection.
+ * @flags:      (u) no flags are defined yet: must be 0.
+ * @buf:        (u) user pointer to a buffer for the blob.
+ * @buf_len:    (u) its size in bytes.
+ * @blob_len:   (k) the blob's length; on EMSGSIZE the length needed.
+ * @timeout_ms: (u) the longest wait for the owner's answer in
+ *              milliseconds; 0 for the default, 5000.
+ * @__pad:      must be 0.
+ * @laddr:      (k) the connection's local address, network byte order.
+ * @raddr:      (k) its remote address.
+ * @lport:      (k) its local port, network byte order.
+ * @rport:      (k) its remote port.
+ * @filter:     (k) the id of the connected filter the module made for the
+ *              taker: a filter of the taker's like those of
+ *              CSE_IOC_PORT_RESERVE, given back with CSE_IOC_PORT_RELEASE
+ *              when the connection is done.
+ * @reserved:   must be 0.
+ *
+ * As everywhere, (k) fields must be 0 on entry: a retry after EMSGSIZE
+ * must zero @blob_len again.
+ */
+struct cse_adopt {
+	__s32 fd;
+	__u32 flags;
+	__u64 buf;
+	__u32 buf_len;
+	__u32 blob_len;
+	__u32 timeout_ms;
+	__u32 __pad;
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	__be16 rport;
+	__u32 filter;
+	__u64 reserved[2];
+};
+
+/*
+ * CSE_IOC_SOCK_ADOPT - on the taker's instance: ask for the connection of
+ * socket file @fd and wait for the owner's answer (1.5, see "Handing a
+ * connection over"). The call sleeps interruptibly. A signal ends it with
+ * EINTR but leaves the request posted: a later call with the same socket
+ * file joins it (and may find it answered) rather than posting another.
+ * So does a call after EMSGSIZE: the module keeps the answer until it is
+ * delivered, the request times out, or the taker's instance goes.
+ * Returns 0 with the blob in @buf and @blob_len, the tuple and @filter
+ * set; from then on the connection is the taker's.
+ * Errors: EBADFD (no handshake, not attached, or CSE_FEAT_HANDOVER not
+ * granted), EBADF (@fd is not open), ENOTSOCK (@fd is not a socket file
+ * of cse), EINVAL (@fd is a socket file of the caller's own instance or of
+ * one attached to another device, a flag, (k), pad or reserved field not
+ * 0), ECONNREFUSED (the owner instance is gone, or went while the request
+ * waited), ENXIO (the owner's device went away), EBUSY (another instance's
+ * request waits on that socket file), ETIMEDOUT (no answer within
+ * @timeout_ms: the request is withdrawn), EINTR, EMSGSIZE (@buf_len is
+ * smaller than the answer's blob: @blob_len says how much is needed), the
+ * errno the owner refused with, ENOSPC (the taker has CSE_MAX_PORTS
+ * filters), ENOMEM, EFAULT.
+ */
+#define CSE_IOC_SOCK_ADOPT	_IOWR(CSE_IOC_MAGIC, 0x0c, struct cse_adopt)
+
+/**
+ * struct cse_handover - the owner's answer, argument of
+ * CSE_IOC_SOCK_HANDOVER
+ * @slot:     (u) the slot of the socket file asked for.
+ * @request:  (u) the request's id from CSE_EV_SOCK_HANDOVER, or 0 for
+ *            whatever request waits on @slot (after CSE_EV_OVERFLOW).
+ * @status:   (u) 0 to hand the connection over, or a negative errno
+ *            (-1..-4095) to refuse: the taker's call fails with it.
+ * @blob_len: (u) with @status 0: the blob's length, at most
+ *            CSE_MAX_HANDOVER_BLOB; else 0.
+ * @blob:     (u) with @status 0: user pointer to the blob; else 0.
+ * @laddr:    (u) with @status 0: the connection's local address, network
+ *            byte order; else 0.
+ * @raddr:    (u) its remote address; else 0.
+ * @lport:    (u) its local port, network byte order; else 0.
+ * @rport:    (u) its remote port; else 0.
+ * @__pad:    must be 0.
+ * @reserved: must be 0.
+ *
+ * With @status 0 the tuple must be one whose TCP segments the module
+ * steers to the caller's instance now.
+ */
+struct cse_handover {
+	__u32 slot;
+	__u32 request;
+	__s32 status;
+	__u32 blob_len;
+	__u64 blob;
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	__be16 rport;
+	__u32 __pad;
+	__u64 reserved[2];
+};
+
+/*
+ * CSE_IOC_SOCK_HANDOVER - on the owner's instance: answer a handover
+ * request (1.5, see "Handing a connection over"). Returns 0 once the
+ * answer is delivered and, with @status 0, the connection moved.
+ * Errors: EBADFD (no handshake, not attached, or CSE_FEAT_HANDOVER not
+ * granted), ENOENT (no such request waits on @slot, or with @status 0 no
+ * TCP flow of that tuple is steered to the caller), ECANCELED (the taker
+ * timed out or went away: nothing moved), EINVAL (@slot out of range, a
+ * bad @status, a tuple field 0, a field not 0 that must be), EMSGSIZE
+ * (@blob_len above CSE_MAX_HANDOVER_BLOB), ENOSPC (the taker has
+ * CSE_MAX_PORTS filters: the request stays, refuse it), ENOMEM, EFAULT.
+ */
+#define CSE_IOC_SOCK_HANDOVER	_IOW(CSE_IOC_MAGIC, 0x0d, struct cse_handover)
+
+/*
  * Generic netlink
  * ===============
  *
@@ -1237,7 +1410,8 @@ struct cse_addr {
  *        CSE_STATS_A_TX_BYTES, CSE_STATS_A_TX_REJECTED,
  *        CSE_STATS_A_TX_ERRORS, CSE_STATS_A_EV_EVENTS,
  *        CSE_STATS_A_EV_DROPPED, CSE_STATS_A_RING_ERRORS,
- *        CSE_STATS_A_ADDR_BLOCKED (1.4)
+ *        CSE_STATS_A_ADDR_BLOCKED (1.4), CSE_STATS_A_HANDOVERS_OUT,
+ *        CSE_STATS_A_HANDOVERS_IN (1.5)
  *
  * CSE_CMD_GET_SOCKETS
  * -------------------
@@ -1414,6 +1588,8 @@ enum cse_stats_attr {
 	CSE_STATS_A_EV_DROPPED,
 	CSE_STATS_A_RING_ERRORS,
 	CSE_STATS_A_ADDR_BLOCKED,
+	CSE_STATS_A_HANDOVERS_OUT,
+	CSE_STATS_A_HANDOVERS_IN,
 	__CSE_STATS_A_MAX
 };
 
