@@ -6,7 +6,9 @@
 # nginx (master and two workers: fork, a shared listening socket), redis
 # (a background save forks during the load), memcached (threads), iperf3
 # and sockperf, each with the kernel's stack as the peer; and the fork and
-# exec rules of Documentation/admin-guide/library.rst, shown with Python.
+# exec rules of Documentation/admin-guide/library.rst, shown with Python;
+# and servers that fork a child per connection (Python's ForkingMixIn,
+# socat ...,fork), whose children take the connection over.
 # Every case checks the data, the exit status, and that the user stack
 # carried the traffic (CSE_STATS=1 counters, or the socket files in
 # /proc/PID/fd of a server that runs on).
@@ -282,10 +284,11 @@ while True:
 '
 
 # The fork rules: a child that exits, one that leaves the parent's
-# connection alone and one that closes its copy change nothing for the
-# parent; in the child the parent's connection is unusable (ENOTSOCK for
-# socket calls, EINVAL for read), while a new connection of the child's
-# is served by an instance of its own; vfork + exec (subprocess) works.
+# connection alone, one that closes its copy and one that only asks for
+# its names change nothing for the parent; a child that sends or reads on
+# a connection it inherited takes it over (the parent's descriptor then
+# fails with EBADFD), and a new connection of the child's is served by an
+# instance of its own; vfork + exec (subprocess) works.
 # Python both fork and exec cases use: a call's errno name, or "ok".
 py_err='
 import errno
@@ -310,21 +313,26 @@ def echo(s, n):
         got += s.recv(n - len(got))
     return got == msg
 s = socket.create_connection(peer)
-out = [kind(s.fileno()), echo(s, 100000)]
-for mode in ("exit", "close", "use"):
+t = socket.create_connection(peer)	# the one the child takes over
+out = [kind(s.fileno()), echo(s, 100000), echo(t, 1000)]
+for mode in ("exit", "close", "names", "use"):
     pid = os.fork()
     if pid == 0:
         if mode == "close":
             s.close()
+        elif mode == "names":
+            if s.getpeername() != peer or s.getsockname()[1] == 0:
+                os._exit(1)
         elif mode == "use":
-            r = [err(lambda: s.send(b"x")), err(lambda: os.read(s.fileno(), 1))]
+            r = [err(lambda: t.send(b"x")), os.read(t.fileno(), 1),
+                 kind(t.fileno()), echo(t, 200000)]
             c = socket.create_connection(peer)
             r += [kind(c.fileno()), echo(c, 50000)]
             os.write(1, (" ".join(map(str, r)) + "\n").encode())
             sys.exit(0)	# exits through the library: its counters
         os._exit(0)
-    os.waitpid(pid, 0)
-    out.append(echo(s, 100000))
+    out.append(os.waitpid(pid, 0)[1] == 0 and echo(s, 100000))
+out.append(err(lambda: t.send(b"y")))	# the child has it now
 r = subprocess.run(["/bin/echo", "spawned"], capture_output=True, text=True)
 out.append(r.stdout.strip())
 out.append(echo(s, 100000))
@@ -341,8 +349,9 @@ case_fork() {
 	kill $srv
 	wait $srv 2>/dev/null
 	sed 's/^/# /' "$W/fork" >>"$W/log"
-	printf '%s\n' "ENOTSOCK EINVAL anon_inode True" \
-		"anon_inode True True True True spawned True" | cmp -s - "$W/fork" &&
+	printf '%s\n' "ok b'x' anon_inode True anon_inode True" \
+		"anon_inode True True True True True True EBADFD spawned True" |
+		cmp -s - "$W/fork" &&
 	[ $rc = 0 ] && [ "$(grep -c "counters:.* tcp_rx=[1-9]" "$W/log")" = 2 ]
 }
 
@@ -443,6 +452,101 @@ case_prefork() {
 	done
 }
 
+# A server that accepts and forks a child per connection (Python's
+# ForkingMixIn): each child takes the connection over from the parent's
+# instance at its first call and answers from its own; twelve clients at
+# once, every byte back, a clean end, each by another process.
+forkserve_prog='
+import hashlib, os, socket, socketserver, sys
+class H(socketserver.BaseRequestHandler):
+    def take(self, n):
+        b = b""
+        while len(b) < n:
+            c = self.request.recv(n - len(b))
+            if not c:
+                raise EOFError
+            b += c
+        return b
+    def handle(self):
+        data = self.take(int.from_bytes(self.take(8), "big"))
+        self.request.sendall(b"%d %s\n" % (os.getpid(),
+            hashlib.sha256(data).hexdigest().encode()) + data)
+class S(socketserver.ForkingMixIn, socketserver.TCPServer):
+    allow_reuse_address = True
+srv = S((sys.argv[1], 9203), H)
+print(os.getpid(), flush=True)
+srv.serve_forever()
+'
+
+forkserve_client='
+import hashlib, os, socket, sys, threading
+res = []
+def one(i):
+    data = os.urandom(50000 + 7919 * i)
+    c = socket.create_connection((sys.argv[1], 9203), timeout=30)
+    c.sendall(len(data).to_bytes(8, "big") + data)
+    f = c.makefile("rb")
+    pid, h = f.readline().split()
+    ok = (h.decode() == hashlib.sha256(data).hexdigest() and
+          f.read(len(data)) == data and f.read(1) == b"")
+    res.append((ok, int(pid)))
+ts = [threading.Thread(target=one, args=(i,)) for i in range(12)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+print(len(res), all(r[0] for r in res), len(set(r[1] for r in res)),
+      " ".join(str(r[1]) for r in res))
+'
+
+case_forkserve() {
+	cse "$W/log" timeout 90 /usr/bin/python3 -c "$forkserve_prog" \
+		"$LOCAL" >"$W/srv" &
+	local srv=$!
+	wait_tcp listening 9203 || return 1
+	peer timeout 60 /usr/bin/python3 -c "$forkserve_client" "$LOCAL" \
+		>"$W/res"
+	local rc=$? parent
+	parent=$(head -1 "$W/srv")
+	kill "$parent"
+	wait $srv 2>/dev/null
+	echo "# server $parent; answered: $(cat "$W/res")" >>"$W/log"
+	[ $rc = 0 ] && [ "$(cut -d' ' -f1-3 "$W/res")" = "12 True 12" ] &&
+		! grep -qw "$parent" <(cut -d' ' -f4- "$W/res")
+}
+
+# socat's fork option: the same, with a C program that relays between
+# the connection it took over and a cat it spawned.
+socat_client='
+import os, socket, sys
+ok = 0
+for i in range(4):
+    data = os.urandom(300000 + i)
+    c = socket.create_connection((sys.argv[1], 9204), timeout=30)
+    c.sendall(data)
+    c.shutdown(socket.SHUT_WR)
+    got = b""
+    while True:
+        b = c.recv(65536)
+        if not b:
+            break
+        got += b
+    ok += got == data
+print(ok)
+'
+
+case_socat() {
+	cse "$W/log" timeout 90 socat TCP-LISTEN:9204,fork,reuseaddr \
+		EXEC:/bin/cat &
+	local srv=$!
+	wait_tcp listening 9204 || return 1
+	peer timeout 60 /usr/bin/python3 -c "$socat_client" "$LOCAL" \
+		>"$W/res"
+	local rc=$?
+	pkill -f "socat TCP-LISTEN:9204"
+	wait $srv 2>/dev/null
+	echo "# socat: $(cat "$W/res") of 4 echoed whole" >>"$W/log"
+	[ $rc = 0 ] && [ "$(cat "$W/res")" = 4 ]
+}
+
 if ! setup; then
 	echo "not ok 1 e2e servers: cannot set up the veth pair and namespace"
 	exit 1
@@ -453,7 +557,8 @@ SUM=$(sha256sum <"$W/blob" | cut -d' ' -f1)
 : >"$W/log"
 
 for c in ${CSE_E2E_CASES:-nginx redis_server redis_client memcached \
-	 iperf3_tcp iperf3_udp sockperf fork exec prefork}; do
+	 iperf3_tcp iperf3_udp sockperf fork exec prefork forkserve \
+	 socat}; do
 	t0=$SECONDS
 	"case_$c"
 	report $? "servers: $c ($((SECONDS - t0)) s)"

@@ -198,8 +198,8 @@ static int cse_sin_get(const struct sockaddr *a, socklen_t len,
 	return 0;
 }
 
-static void cse_sin_put(const struct sockaddr_in *sin, struct sockaddr *a,
-			socklen_t *len)
+void cse_sin_put(const struct sockaddr_in *sin, struct sockaddr *a,
+		 socklen_t *len)
 {
 	if (!a || !len)
 		return;

@@ -60,6 +60,9 @@ ssize_t cse_recvfrom(struct cse_sock *s, void *buf, size_t len, int flags,
 		     int *msg_flags);
 int cse_getsockname(struct cse_sock *s, struct sockaddr *addr,
 		    socklen_t *len);
+/* @sin to a caller's (@a, *@len), cut to fit, as the kernel does. */
+void cse_sin_put(const struct sockaddr_in *sin, struct sockaddr *a,
+		 socklen_t *len);
 int cse_getpeername(struct cse_sock *s, struct sockaddr *addr,
 		    socklen_t *len);
 int cse_setsockopt(struct cse_sock *s, int level, int name, const void *val,

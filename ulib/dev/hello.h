@@ -19,10 +19,12 @@
  * csectl cannot list the sockets, without an address of its own CSE_ADDR
  * cannot be had (IPv4 sockets then fail, ulib/serve/ident.h), without ring
  * waits a blocked call is woken by the progress thread (two wake-ups per
- * frame instead of one).
+ * frame instead of one), without handover a forked child's socket calls
+ * on an inherited connection fail (ulib/serve/adopt.c).
  */
 #define CSE_LIB_FEATURES_OPT	(CSE_FEAT_SHARED_PORTS | CSE_FEAT_SOCK_INFO | \
-				 CSE_FEAT_ADDR | CSE_FEAT_WAIT_RINGS)
+				 CSE_FEAT_ADDR | CSE_FEAT_WAIT_RINGS | \
+				 CSE_FEAT_HANDOVER)
 
 void cse_hello_request(struct cse_hello *h);
 

@@ -105,5 +105,5 @@ __attribute__((constructor)) static void cse_lib_init(void)
 
 __attribute__((destructor)) static void cse_lib_fini(void)
 {
-	cse_inst_exit();
+	cse_inst_exit(true);
 }

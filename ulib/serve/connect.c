@@ -231,7 +231,7 @@ int cse_srv_shutdown(int fd, int how)
 	int stage = 1, r;
 
 	cse_inst_lock();
-	u = cse_fd_get(fd);
+	u = cse_fd_get_taken(fd);
 	if (!u || u->state != CSE_US_USER) {
 		cse_inst_unlock();
 		return cse_real.shutdown(fd, how);

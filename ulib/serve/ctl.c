@@ -34,13 +34,7 @@ static struct cse_usock *cse_get_served(int fd)
 	struct cse_usock *u;
 
 	cse_inst_lock();
-	u = cse_fd_get(fd);
-	/*
-	 * A forked child's first call on a listener it inherited: its own
-	 * instance (made now, fork.c) adopts the kernel socket.
-	 */
-	if (u && u->state == CSE_US_INHERITED)
-		cse_convert(fd, u, CSE_CONV_ADOPT, NULL, u->backlog);
+	u = cse_fd_get_taken(fd);
 	if (u && u->state == CSE_US_USER)
 		return u;
 	cse_inst_unlock();
@@ -265,12 +259,36 @@ int cse_srv_epoll_ctl(int epfd, int op, int fd, void *event)
 	return cse_real.epoll_ctl(epfd, op, fd, event);
 }
 
+/*
+ * The names of a connection a forked child inherited are what the fork
+ * saw: asking for them does not take it over (adopt.c). Python asks for
+ * both to word its warning about a socket it finalizes unclosed.
+ */
+static bool cse_moved_name(int fd, bool peer, struct sockaddr *addr,
+			   socklen_t *len)
+{
+	struct cse_usock *u;
+	bool moved;
+
+	cse_inst_lock();
+	u = cse_fd_get(fd);
+	moved = u && (u->state == CSE_US_MOVABLE ||
+		      u->state == CSE_US_ADOPTING);
+	if (moved)
+		cse_sin_put(peer ? &u->moved_ra : &u->moved_la, addr, len);
+	cse_inst_unlock();
+	return moved;
+}
+
 int cse_srv_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 {
-	struct cse_usock *u = cse_get_served(fd);
+	struct cse_usock *u;
 	socklen_t cap;
 	int r;
 
+	if (cse_moved_name(fd, false, addr, len))
+		return 0;
+	u = cse_get_served(fd);
 	if (!u)
 		return cse_real.getsockname(fd, addr, len);
 	cap = len ? *len : 0;
@@ -284,9 +302,12 @@ int cse_srv_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 
 int cse_srv_getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 {
-	struct cse_usock *u = cse_get_served(fd);
+	struct cse_usock *u;
 	int r;
 
+	if (cse_moved_name(fd, true, addr, len))
+		return 0;
+	u = cse_get_served(fd);
 	if (!u)
 		return cse_real.getpeername(fd, addr, len);
 	r = cse_getpeername(u->sk, addr, len);

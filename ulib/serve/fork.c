@@ -18,12 +18,15 @@
  *    connection, made before its SYN-ACK leaves). This is what a prefork
  *    server (nginx's workers) needs, and a parent that never accepts
  *    (nginx's master) gets no connections once a child does;
- *  - every other served socket (a connection, a UDP socket) is the
- *    parent's alone: in the child its descriptor is a socket file the
- *    child can close, dup and poll, while socket calls on it fail with
- *    ENOTSOCK and read()/write() with EINVAL (Documentation/admin-guide/
- *    library.rst). A child that leaves them alone, as a background save
- *    does, changes nothing for the parent;
+ *  - a connection stays the parent's until the child makes a socket
+ *    call on it (not close, dup or fcntl): then the child's instance takes
+ *    it over (adopt.c) and the parent's descriptor of it fails with
+ *    EBADFD. A child that leaves its inherited connections alone, as a
+ *    background save does, changes nothing for the parent;
+ *  - a served UDP socket is the parent's alone: in the child its
+ *    descriptor is a socket file the child can close, dup and poll, while
+ *    socket calls on it fail with ENOTSOCK and read()/write() with EINVAL
+ *    (Documentation/admin-guide/library.rst);
  *  - the parent's kernel sockets, and sockets the child makes, are served
  *    as in any process.
  *
@@ -50,7 +53,23 @@ static void cse_fork_parent(void)
 	pthread_mutex_unlock(&cse_inst.lock);
 }
 
-/* Keep a listener for the child; forget every other served socket. */
+/*
+ * A connection the child may take over (adopt.c): its addresses, read
+ * from the copy of the parent's stack the fork made, which nothing else
+ * will ever read.
+ */
+static bool cse_fork_movable(struct cse_usock *u)
+{
+	socklen_t len = sizeof(u->moved_la);
+
+	if (u->type != SOCK_STREAM || u->listening || !u->sk ||
+	    cse_getsockname(u->sk, (struct sockaddr *)&u->moved_la, &len))
+		return false;
+	len = sizeof(u->moved_ra);
+	return !cse_getpeername(u->sk, (struct sockaddr *)&u->moved_ra, &len);
+}
+
+/* Keep listeners and connections for the child; forget UDP sockets. */
 static void cse_fork_keep(int fd, struct cse_usock *u)
 {
 	if (u->state != CSE_US_USER)
@@ -61,6 +80,15 @@ static void cse_fork_keep(int fd, struct cse_usock *u)
 		u->sk = NULL;		/* in the parent's stack */
 		u->users = 0;		/* the parent's sleepers */
 		u->port->filter = 0;	/* the parent's filter */
+		return;
+	}
+	if (cse_fork_movable(u)) {
+		u->state = CSE_US_MOVABLE;
+		u->sk = NULL;
+		u->users = 0;
+		u->port = NULL;		/* the parent's hold */
+		u->opts = NULL;		/* the parent's records */
+		u->adopt_err = 0;
 		return;
 	}
 	cse_fd_clear(fd);	/* leaked: the object is the parent's */

@@ -22,6 +22,7 @@
 #include "ident.h"
 #include "inst.h"
 #include "real.h"
+#include "serve.h"
 #include "sleep.h"
 #include "socktab.h"
 #include "usock.h"
@@ -227,8 +228,12 @@ static void cse_inst_event(const struct cse_event *ev, void *arg)
 	case CSE_EV_SOCK_RELEASED:
 		cse_usock_released(ev->value);
 		break;
+	case CSE_EV_SOCK_HANDOVER:
+		cse_handover_answer(ev->value, ev->value2);
+		break;
 	case CSE_EV_OVERFLOW:
 		cse_inst_scan_released();
+		cse_handover_scan();
 		break;
 	case CSE_EV_MTU:
 		/* As after a path-MTU message: segments shrink to fit. */
@@ -499,15 +504,42 @@ static void cse_inst_report(void)
 	cse_inst_report_module();
 }
 
-void cse_inst_exit(void)
+/*
+ * The lock at exit: _exit() may come from a signal handler that
+ * interrupted the holder, this very thread perhaps, so it waits a little
+ * and then goes without.
+ */
+static bool cse_inst_exit_lock(bool patient)
+{
+	struct timespec until;
+
+	if (patient) {
+		cse_inst_lock();
+		return true;
+	}
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += CSE_EXIT_LOCK_WAIT_MS * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	return !pthread_mutex_timedlock(&cse_inst.lock, &until);
+}
+
+void cse_inst_exit(bool patient)
 {
 	uint64_t until;
 	uint32_t i;
 
 	/* Not in a forked child: the instance is the parent's. */
-	if (!cse_inst.st || getpid() != cse_inst.pid)
+	if (!cse_inst.st || getpid() != cse_inst.pid ||
+	    !cse_inst_exit_lock(patient))
 		return;
-	cse_inst_lock();
+	if (cse_inst.exited) {
+		cse_inst_unlock();
+		return;
+	}
+	cse_inst.exited = true;
 	cse_inst.active = false;
 	for (i = 0; i < cse_inst.nslots; i++) {
 		struct cse_usock *u = cse_inst.by_slot[i];

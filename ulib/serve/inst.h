@@ -35,6 +35,7 @@ struct cse_inst {
 	pthread_mutex_t lock;
 	bool active;			/* sockets may be served */
 	bool lazy;			/* a forked child: cse_inst_restart() */
+	bool exited;			/* cse_inst_exit() ran */
 	pid_t pid;			/* the process that owns it */
 	struct cse_dev dev;
 	struct cse_area area;
@@ -80,8 +81,13 @@ extern struct cse_inst cse_inst;
  * then served by the kernel.
  */
 int cse_inst_start(char *why, size_t why_len);
-/* At exit(): close the application's sockets and let them drain. */
-void cse_inst_exit(void);
+/*
+ * At exit() (@patient) or _exit(): close the application's sockets and
+ * let them drain, once. _exit() gives up on a lock it cannot have within
+ * CSE_EXIT_LOCK_WAIT_MS.
+ */
+#define CSE_EXIT_LOCK_WAIT_MS	100
+void cse_inst_exit(bool patient);
 /*
  * In a child after fork(): the instance is the parent's. Drop the child's
  * references to it (descriptors, mapping, slot arrays); its stack stays

@@ -167,7 +167,7 @@ ssize_t cse_srv_sendmsg(int fd, const struct msghdr *m, int flags)
 	ssize_t r;
 
 	cse_inst_lock();
-	u = cse_fd_get(fd);
+	u = cse_fd_get_taken(fd);
 	if (u && u->state == CSE_US_KERNEL && u->type == SOCK_DGRAM &&
 	    m->msg_name && !cse_local_dst(m) &&
 	    ((const struct sockaddr *)m->msg_name)->sa_family == AF_INET)
@@ -358,7 +358,7 @@ ssize_t cse_srv_recvmsg(int fd, struct msghdr *m, int flags)
 	ssize_t r;
 
 	cse_inst_lock();
-	u = cse_fd_get(fd);
+	u = cse_fd_get_taken(fd);
 	if (!u || u->state != CSE_US_USER) {
 		cse_inst_unlock();
 		return cse_real.recvmsg(fd, m, flags);

@@ -77,6 +77,16 @@ int cse_convert(int fd, struct cse_usock *u, enum cse_convert_mode mode,
  * child's now (fork.c); -errno when it has none. Locked.
  */
 int cse_fork_instance(void);
+/*
+ * adopt.c, locked: take a connection of another instance's over for @fd
+ * (0 or -errno, which sticks); @fd's entry, taking it over first if it
+ * is such a connection; the owner's answer to a request for its slot's
+ * connection, and to every request after lost events.
+ */
+int cse_adopt(int fd, struct cse_usock *u);
+struct cse_usock *cse_fd_get_taken(int fd);
+void cse_handover_answer(uint32_t slot, uint32_t request);
+void cse_handover_scan(void);
 /* The application accepts on listener @u: say so to cse.ko. Locked. */
 void cse_usock_accepting(struct cse_usock *u);
 /* The kernel will carry @fd's socket for good: forget it. Locked. */

@@ -123,6 +123,19 @@ static int cse_get_int(void *val, socklen_t *len, int v)
 	return 0;
 }
 
+/*
+ * @fd's entry when it is a kernel socket or a served one (taken over or
+ * adopted first if it came from another instance), else NULL: an
+ * inherited socket that stays elsewhere is the kernel's to answer.
+ */
+static struct cse_usock *cse_served_or_kernel(int fd)
+{
+	struct cse_usock *u = cse_fd_get_taken(fd);
+
+	return u && (u->state == CSE_US_USER || u->state == CSE_US_KERNEL) ?
+	       u : NULL;
+}
+
 int cse_srv_setsockopt(int fd, int level, int name, const void *val,
 		       socklen_t len)
 {
@@ -130,7 +143,7 @@ int cse_srv_setsockopt(int fd, int level, int name, const void *val,
 	int r;
 
 	cse_inst_lock();
-	u = cse_fd_get(fd);
+	u = cse_served_or_kernel(fd);
 	if (!u || u->state == CSE_US_KERNEL) {
 		r = cse_real.setsockopt(fd, level, name, val, len);
 		if (!r && u && cse_is_timeo(level, name))
@@ -181,7 +194,7 @@ int cse_srv_getsockopt(int fd, int level, int name, void *val,
 	int r;
 
 	cse_inst_lock();
-	u = cse_fd_get(fd);
+	u = cse_served_or_kernel(fd);
 	if (!u || u->state == CSE_US_KERNEL) {
 		cse_inst_unlock();
 		return cse_real.getsockopt(fd, level, name, val, len);

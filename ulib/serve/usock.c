@@ -106,7 +106,8 @@ void cse_fd_clear(int fd)
 		cse_real.close(u->port->kfd);
 		free(u->port);
 		cse_usock_free(u);
-	} else if (u->state == CSE_US_KERNEL && !u->users) {
+	} else if ((u->state == CSE_US_KERNEL || u->state == CSE_US_MOVABLE) &&
+		   !u->users) {
 		cse_usock_free(u);
 	}
 }
@@ -214,6 +215,18 @@ struct cse_uport *cse_uport_new(int kfd, uint32_t filter)
 	return p;
 }
 
+struct cse_uport *cse_uport_held(uint32_t filter)
+{
+	struct cse_uport *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->kfd = -1;
+	p->filter = filter;
+	p->refs = 1;
+	return p;
+}
+
 struct cse_uport *cse_uport_pin(struct cse_uport *listener, uint32_t filter)
 {
 	struct cse_uport *p = calloc(1, sizeof(*p));
@@ -285,7 +298,7 @@ void cse_uport_release(struct cse_uport *p)
 	cse_port_unreserve(p->filter);
 	if (p->listener) {
 		cse_uport_put(p->listener);
-	} else {
+	} else if (p->kfd >= 0) {
 		cse_fd_set_private(p->kfd, false);
 		cse_real.close(p->kfd);
 	}

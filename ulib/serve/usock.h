@@ -26,6 +26,8 @@ enum cse_usock_state {
 	CSE_US_KERNEL,		/* still a kernel socket; may be converted */
 	CSE_US_USER,		/* served by the stack through a socket file */
 	CSE_US_INHERITED,	/* a listener of the parent's (fork.c) */
+	CSE_US_MOVABLE,		/* a connection of another instance's */
+	CSE_US_ADOPTING,	/* ...being taken over now (adopt.c) */
 };
 
 /*
@@ -94,6 +96,9 @@ struct cse_usock {
 	struct cse_uport *port;
 	int64_t rcvtimeo_ns, sndtimeo_ns;	/* -1: none */
 	struct cse_optrec *opts;
+	/* CSE_US_MOVABLE: the connection's addresses, why it stays put. */
+	struct sockaddr_in moved_la, moved_ra;
+	int adopt_err;
 };
 
 /* Descriptor table. Lookups need the instance lock (inst.h). */
@@ -140,6 +145,11 @@ int cse_port_reserve(int kfd, int type, uint32_t flags,
 void cse_port_unreserve(uint32_t id);
 
 struct cse_uport *cse_uport_new(int kfd, uint32_t filter);
+/*
+ * A connection taken over from another instance (adopt.c): cse.ko made
+ * its filter @filter, held by the owner's socket; no descriptor of ours.
+ */
+struct cse_uport *cse_uport_held(uint32_t filter);
 /* A pin of a connection on @listener's port (see struct cse_uport). */
 struct cse_uport *cse_uport_pin(struct cse_uport *listener, uint32_t filter);
 void cse_uport_get(struct cse_uport *p);
