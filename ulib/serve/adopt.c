@@ -68,14 +68,21 @@ static ssize_t cse_handover_export(struct cse_usock *u, void **blob)
 	return n;
 }
 
+int cse_conn_names(struct cse_sock *sk, struct sockaddr_in *la,
+		   struct sockaddr_in *ra)
+{
+	socklen_t len = sizeof(*la);
+	int err = cse_getsockname(sk, (struct sockaddr *)la, &len);
+
+	len = sizeof(*ra);
+	return err ? err : cse_getpeername(sk, (struct sockaddr *)ra, &len);
+}
+
 static void cse_handover_tuple(struct cse_usock *u, struct cse_handover *ho)
 {
 	struct sockaddr_in la = { 0 }, ra = { 0 };
-	socklen_t len = sizeof(la);
 
-	cse_getsockname(u->sk, (struct sockaddr *)&la, &len);
-	len = sizeof(ra);
-	cse_getpeername(u->sk, (struct sockaddr *)&ra, &len);
+	cse_conn_names(u->sk, &la, &ra);
 	ho->laddr = la.sin_addr.s_addr;
 	ho->lport = la.sin_port;
 	ho->raddr = ra.sin_addr.s_addr;

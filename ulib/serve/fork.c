@@ -60,13 +60,8 @@ static void cse_fork_parent(void)
  */
 static bool cse_fork_movable(struct cse_usock *u)
 {
-	socklen_t len = sizeof(u->moved_la);
-
-	if (u->type != SOCK_STREAM || u->listening || !u->sk ||
-	    cse_getsockname(u->sk, (struct sockaddr *)&u->moved_la, &len))
-		return false;
-	len = sizeof(u->moved_ra);
-	return !cse_getpeername(u->sk, (struct sockaddr *)&u->moved_ra, &len);
+	return u->type == SOCK_STREAM && !u->listening && u->sk &&
+	       !cse_conn_names(u->sk, &u->moved_la, &u->moved_ra);
 }
 
 /* Keep listeners and connections for the child; forget UDP sockets. */

@@ -518,10 +518,10 @@ static bool cse_inst_exit_lock(bool patient)
 		return true;
 	}
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_nsec += CSE_EXIT_LOCK_WAIT_MS * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
+	until.tv_nsec += CSE_EXIT_LOCK_WAIT_MS * CSE_NSEC_PER_MSEC;
+	if (until.tv_nsec >= (long)CSE_NSEC_PER_SEC) {
 		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
+		until.tv_nsec -= CSE_NSEC_PER_SEC;
 	}
 	return !pthread_mutex_timedlock(&cse_inst.lock, &until);
 }

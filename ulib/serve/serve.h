@@ -84,6 +84,9 @@ int cse_fork_instance(void);
  * connection, and to every request after lost events.
  */
 int cse_adopt(int fd, struct cse_usock *u);
+/* A connection's local and remote addresses; 0 or -errno. */
+int cse_conn_names(struct cse_sock *sk, struct sockaddr_in *la,
+		   struct sockaddr_in *ra);
 struct cse_usock *cse_fd_get_taken(int fd);
 void cse_handover_answer(uint32_t slot, uint32_t request);
 void cse_handover_scan(void);
